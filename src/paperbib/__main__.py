@@ -1,0 +1,3 @@
+from paperbib.cli import main
+
+main()

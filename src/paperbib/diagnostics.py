@@ -1,0 +1,51 @@
+"""Findings about an input: skipped lines, warnings and notes, each tied to a ``file:line``."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from paperbib.model import Location
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Code(enum.Enum):
+    """Stable finding codes; the value is what users see and may filter on."""
+
+    SKIPPED_LINE = "PB100"  # a line that looks like a paper but could not be read
+    UNCLOSED_LINK = "PB101"
+    EMPTY_TITLE = "PB102"
+    NO_LINKS = "PB103"
+    MALFORMED_URL = "PB104"
+    NO_VENUE = "PB110"
+    NO_YEAR = "PB111"
+    UNKNOWN_VENUE = "PB112"
+    DUPLICATE = "PB120"
+    DUPLICATE_TITLE = "PB121"
+    EMPTY_HEADING = "PB130"
+    UNMAPPED_CHARACTER = "PB140"
+    NEEDS_UNICODE_ENGINE = "PB141"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    location: Location
+    severity: Severity
+    code: Code
+    message: str
+
+    @property
+    def skipped(self) -> bool:
+        """True when the line was not turned into a paper."""
+        return self.code in _SKIP_CODES
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity.value}: {self.message} [{self.code.value}]"
+
+
+_SKIP_CODES = {Code.SKIPPED_LINE, Code.UNCLOSED_LINK, Code.EMPTY_TITLE, Code.MALFORMED_URL}

@@ -1,0 +1,104 @@
+"""CSL-JSON export, the format Zotero, pandoc and citeproc processors read.
+
+Titles are written exactly as the list gives them. ``note`` carries ``arXiv: <id>`` and the other
+links as ``label: url`` lines, which Zotero keeps in its Extra field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from paperbib.exporters.base import ExportOptions, ExportResult
+from paperbib.model import Record
+from paperbib.urls import main_url, normalise_url
+
+_NOTE_SKIPPED_KINDS = {"paper", "arxiv"}
+
+
+class CslJsonExporter:
+    name = "csl-json"
+    description = "CSL-JSON for Zotero, pandoc and citeproc processors"
+    suffix = ".json"
+
+    def export(self, records: Sequence[Record], options: ExportOptions) -> ExportResult:
+        items = [csl_item(record, options) for record in records]
+        return ExportResult(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
+
+
+def csl_item(record: Record, options: ExportOptions | None = None) -> dict[str, Any]:
+    """One CSL-JSON item; keys that have no value are left out, never written empty."""
+    options = options or ExportOptions()
+    info = record.venue_info
+    item: dict[str, Any] = {"id": record.key, "citation-key": record.key, "type": csl_type(record)}
+    item["title"] = record.title
+    if record.authors:
+        item["author"] = [_csl_name(author.family, author.given, author.literal) for author in record.authors]
+    if info is not None and info.kind != "preprint":
+        container = info.booktitle if options.booktitle == "long" else info.short_booktitle
+        item["container-title"] = container
+        if info.kind == "conference":
+            year_text = f" {record.year}" if record.year is not None else ""
+            item["event-title"] = f"{info.name} ({info.short}{year_text})" if info.known else info.name
+    elif record.venue and info is None:
+        item["container-title"] = record.venue
+    if record.year is not None:
+        item["issued"] = {"date-parts": [[record.year]]}
+    if info is not None:
+        if info.publisher:
+            item["publisher"] = info.publisher
+        if info.series:
+            item["collection-title"] = info.series
+        if info.volume:
+            item["volume"] = info.volume
+    if _is_preprint(record):
+        item["publisher"] = "arXiv"
+        if record.ids.arxiv:
+            item["number"] = record.ids.arxiv
+    url = main_url(record)
+    if url:
+        item["URL"] = url
+    if record.ids.doi:
+        item["DOI"] = record.ids.doi
+    note = _note(record, url)
+    if note:
+        item["note"] = note
+    return item
+
+
+def csl_type(record: Record) -> str:
+    if _is_preprint(record):
+        return "article"
+    if record.venue_info is not None:
+        return record.venue_info.csl_type
+    return "paper-conference" if record.venue else "article"
+
+
+def _is_preprint(record: Record) -> bool:
+    if record.venue_info is not None:
+        return record.venue_info.kind == "preprint"
+    return record.venue is None and record.ids.arxiv is not None
+
+
+def _note(record: Record, url: str | None) -> str:
+    lines = []
+    if record.ids.arxiv:
+        lines.append(f"arXiv: {record.ids.arxiv}")
+    for link in record.links:
+        normalised = normalise_url(link.url)
+        if link.kind in _NOTE_SKIPPED_KINDS or normalised is None or normalised == url:
+            continue
+        lines.append(f"{link.label}: {normalised}")
+    if record.note:
+        lines.append(record.note)
+    return "\n".join(lines)
+
+
+def _csl_name(family: str, given: str, literal: str) -> dict[str, str]:
+    if literal:
+        return {"literal": literal}
+    name = {"family": family}
+    if given:
+        name["given"] = given
+    return name

@@ -1,0 +1,112 @@
+"""Identifiers that a paper's links reveal: arXiv, DOI, OpenReview, ACL Anthology, PMLR, CVF, NeurIPS, AAAI."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from paperbib.model import Identifiers, Link
+
+# New-style arXiv IDs (YYMM.NNNN or YYMM.NNNNN, since 2007) and old-style archive/YYMMNNN IDs,
+# each with an optional version. Source: arXiv help page "Understanding the arXiv identifier".
+ARXIV_NEW = r"\d{4}\.\d{4,5}(?:v\d+)?"
+ARXIV_OLD = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?"
+_ARXIV_URL = re.compile(
+    rf"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/(?P<id>{ARXIV_NEW}|{ARXIV_OLD})(?:\.pdf)?/?$",
+    re.IGNORECASE,
+)
+_ARXIV_DOI = re.compile(rf"^10\.48550/arxiv\.(?P<id>{ARXIV_NEW})$", re.IGNORECASE)
+_DOI = re.compile(r"^(?:https?://)?(?:dx\.)?doi\.org/(?P<doi>10\.\d{4,9}/\S+)$", re.IGNORECASE)
+_ACL = re.compile(
+    r"^(?:https?://)?(?:www\.)?aclanthology\.org/(?P<id>\d{4}\.[a-z\-]+\.\d+|[A-Z]\d{2}-\d{4})(?:\.pdf)?/?$"
+)
+_PMLR = re.compile(r"^(?:https?://)?proceedings\.mlr\.press/v(?P<volume>\d+)/")
+_CVF = re.compile(
+    r"^(?:https?://)?openaccess\.thecvf\.com/.*/(?P<id>[^/]+_(?:CVPR|ICCV|ECCV|WACV)_\d{4}_paper)\.(?:html|pdf)$"
+)
+_NEURIPS = re.compile(
+    r"^(?:https?://)?(?:papers\.nips\.cc|proceedings\.neurips\.cc)/paper(?:_files/paper)?/\d{4}/(?:hash|file)/"
+    r"(?P<hash>[0-9a-f]{32})"
+)
+_AAAI = re.compile(r"^(?:https?://)?ojs\.aaai\.org/index\.php/AAAI/article/(?:view|download)/(?P<id>\d+)")
+
+
+def arxiv_id_from_url(url: str) -> str | None:
+    """Return the arXiv ID in an arXiv abs, pdf or html URL, keeping any version suffix."""
+    match = _ARXIV_URL.match(url.strip())
+    if match:
+        return match.group("id")
+    doi = doi_from_url(url)
+    if doi:
+        doi_match = _ARXIV_DOI.match(doi)
+        if doi_match:
+            return doi_match.group("id")
+    return None
+
+
+def doi_from_url(url: str) -> str | None:
+    match = _DOI.match(url.strip())
+    return unquote(match.group("doi")) if match else None
+
+
+def openreview_id_from_url(url: str) -> str | None:
+    parts = urlsplit(url.strip() if "://" in url else "https://" + url.strip())
+    if not parts.netloc.lower().endswith("openreview.net"):
+        return None
+    ids = parse_qs(parts.query).get("id")
+    return ids[0] if ids else None
+
+
+def acl_doi(anthology_id: str) -> str:
+    """The DOI of an ACL Anthology paper; ACL registers its papers under the 10.18653/v1 prefix."""
+    return f"10.18653/v1/{anthology_id}"
+
+
+def derive_identifiers(links: Iterable[Link]) -> Identifiers:
+    """Collect identifiers from all links; the first link that gives an identifier wins."""
+    found: dict[str, str] = {}
+    for link in links:
+        url = link.url.strip()
+        candidates = {
+            "arxiv": arxiv_id_from_url(url),
+            "doi": doi_from_url(url),
+            "openreview": openreview_id_from_url(url),
+        }
+        match = _ACL.match(url)
+        if match:
+            candidates["acl_anthology"] = match.group("id")
+        match = _PMLR.match(url)
+        if match:
+            candidates["pmlr_volume"] = match.group("volume")
+        match = _CVF.match(url)
+        if match:
+            candidates["cvf"] = match.group("id")
+        match = _NEURIPS.match(url)
+        if match:
+            candidates["neurips_hash"] = match.group("hash")
+        match = _AAAI.match(url)
+        if match:
+            candidates["aaai_article"] = match.group("id")
+        for name, value in candidates.items():
+            if value and name not in found:
+                found[name] = value
+    if "doi" not in found and "acl_anthology" in found:
+        found["doi"] = acl_doi(found["acl_anthology"])
+    if "doi" in found and _ARXIV_DOI.match(found["doi"]):
+        # An arXiv DOI names the preprint, not the published paper.
+        found.setdefault("arxiv", _ARXIV_DOI.match(found["doi"]).group("id"))  # type: ignore[union-attr]
+        del found["doi"]
+    return Identifiers(**found)
+
+
+def arxiv_year(arxiv_id: str) -> int | None:
+    """The year an arXiv ID was issued, from its YYMM part (new style) or its YYMMNNN part (old style)."""
+    number = arxiv_id.split("/")[-1]
+    if len(number) < 4 or not number[:2].isdigit():
+        return None
+    yy = int(number[:2])
+    month = int(number[2:4])
+    if not 1 <= month <= 12:
+        return None
+    return (1900 if yy >= 91 else 2000) + yy

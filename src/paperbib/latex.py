@@ -1,0 +1,235 @@
+"""Unicode title text to BibTeX field values that bibtex, pdflatex and biber accept.
+
+A value is built word by word. Words with a capital after their first letter, or a capital
+followed by digits (``{LLMs}``, ``{KV}``, ``{T5}``), are brace-protected so that BibTeX styles
+which change case leave them alone. Math spans are copied verbatim inside braces. LaTeX special
+characters are escaped, and in ``latex`` mode characters that pdflatex cannot typeset become
+macros (Greek letters, dashes, quotes). Characters with no LaTeX form (emoji) are dropped with a
+warning, and scripts such as CJK are kept as UTF-8 with a warning that they need xelatex or lualatex.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from paperbib.text import split_math
+
+LATEX = "latex"
+UTF8 = "utf8"
+
+# ASCII characters that LaTeX treats specially, with a form that typesets the character itself.
+# Braces become \textbrace... because BibTeX counts even escaped braces, so "\{" alone would
+# unbalance the field.
+_ASCII_SPECIALS = {
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"{\textbraceleft}",
+    "}": r"{\textbraceright}",
+    "~": r"{\textasciitilde}",
+    "^": r"{\textasciicircum}",
+    "\\": r"{\textbackslash}",
+    "<": r"{\textless}",
+    ">": r"{\textgreater}",
+    "|": r"{\textbar}",
+}
+
+# Typographic characters with a TeX ligature or a plain form; preferred to pylatexenc's
+# \textemdash-style macros because every BibTeX style and font handles these.
+_TEXT_FORMS = {
+    "\u2014": "---",
+    "\u2013": "--",
+    "\u201c": "``",
+    "\u201d": "''",
+    "\u2018": "`",
+    "\u2019": "'",
+    "\u2011": "-",  # non-breaking hyphen
+    "\u2010": "-",
+    "\u00a0": "~",
+    "\u2009": r"\,",
+    "\u2026": r"\dots{}",
+}
+
+# Math-mode forms that differ from pylatexenc's defaults or that it does not map.
+_MATH_FORMS = {
+    "\u00b5": r"\mu",  # MICRO SIGN
+    "\u2212": "-",  # MINUS SIGN
+    "\u2217": r"\ast",
+    "\u00d7": r"\times",
+}
+
+_DROPPED = {"\ufe0f", "\ufe0e", "\u200d", "\u200b"}  # variation selectors, zero-width joiner and space
+
+
+@dataclass
+class Conversion:
+    """A converted value with the characters that could not be typeset by pdflatex."""
+
+    value: str
+    dropped: list[str] = field(default_factory=list)
+    needs_unicode_engine: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Piece:
+    latex: str
+    letter: bool  # part of a word (letters, digits, letter macros)
+    macro_letter: bool = False  # a letter written as a math or text macro, e.g. $\alpha$
+
+
+def title_to_latex(text: str, mode: str = LATEX) -> Conversion:
+    """Convert a plain Unicode title (with optional ``$...$`` math) to a BibTeX field value."""
+    result = Conversion("")
+    out: list[str] = []
+    for is_math, chunk in split_math(unicodedata.normalize("NFC", text)):
+        if is_math:
+            out.append("{" + chunk + "}")
+        else:
+            out.append(_convert_text(chunk, mode, result))
+    result.value = _MULTIPLE_SPACES.sub(" ", "".join(out)).strip()
+    return result
+
+
+def escape_text(text: str) -> str:
+    """Escape LaTeX specials in free text such as a note, without case protection."""
+    conversion = Conversion("")
+    pieces = [_piece(char, LATEX, conversion) for char in unicodedata.normalize("NFC", text)]
+    return "".join(piece.latex for piece in pieces)
+
+
+_WHITESPACE = re.compile(r"(\s+)")
+_MULTIPLE_SPACES = re.compile(r" {2,}")
+
+
+def _convert_text(text: str, mode: str, result: Conversion) -> str:
+    out: list[str] = []
+    for token in _WHITESPACE.split(text):
+        if not token:
+            continue
+        if token.isspace():
+            out.append("~" if "\u00a0" in token else " ")
+            continue
+        out.append(_convert_word(token, mode, result))
+    return "".join(out)
+
+
+def _convert_word(word: str, mode: str, result: Conversion) -> str:
+    """Convert one space-delimited token; runs of word characters are protected as units."""
+    pieces = [_piece(char, mode, result) for char in word]
+    out: list[str] = []
+    run: list[tuple[str, _Piece]] = []
+
+    def flush() -> None:
+        if run:
+            out.append(_protect_run(run))
+            run.clear()
+
+    for char, piece in zip(word, pieces, strict=True):
+        if piece.letter:
+            run.append((char, piece))
+        else:
+            flush()
+            out.append(piece.latex)
+    flush()
+    return "".join(out)
+
+
+def _protect_run(run: list[tuple[str, _Piece]]) -> str:
+    chars = [char for char, _ in run]
+    latex = "".join(piece.latex for _, piece in run)
+    capital_after_first = any(char.isupper() for char in chars[1:])
+    capital_with_digits = chars[0].isupper() and any(char.isdigit() for char in chars)
+    has_macro_letter = any(piece.macro_letter for _, piece in run)
+    if capital_after_first or capital_with_digits or has_macro_letter:
+        return "{" + latex + "}"
+    return latex
+
+
+def _piece(char: str, mode: str, result: Conversion) -> _Piece:
+    if char in _ASCII_SPECIALS:
+        return _Piece(_ASCII_SPECIALS[char], char == "&")
+    if char.isascii():
+        return _Piece(char, char.isalnum() or char in "'+.")
+    if char in _DROPPED:
+        return _Piece("", False)
+    if mode == UTF8:
+        if char == "\u00a0":
+            return _Piece("~", False)
+        letter = unicodedata.category(char)[0] in "LN"
+        return _Piece(char, letter, letter and unicodedata.category(char) not in ("Lo",) and not _is_latin(char))
+    return _latex_piece(char, result)
+
+
+def _latex_piece(char: str, result: Conversion) -> _Piece:
+    category = unicodedata.category(char)
+    is_letter = category[0] in "LN"
+    if char in _TEXT_FORMS:
+        return _Piece(_TEXT_FORMS[char], False)
+    if char in _MATH_FORMS:
+        return _math_piece(_MATH_FORMS[char], char, is_letter)
+    macro = _pylatexenc_form(char)
+    if macro is None:
+        if category[0] in "LNMP":
+            # Han, kana, Hangul and their punctuation (such as the full-width colon) have no
+            # LaTeX macro: keep the UTF-8 text, which xelatex and lualatex typeset.
+            result.needs_unicode_engine.append(char)
+            return _Piece(char, category[0] in "LN")
+        # Symbols with no LaTeX form, such as emoji, cannot be typeset by pdflatex at all.
+        result.dropped.append(char)
+        return _Piece("", False)
+    if macro.startswith("\\ensuremath{") and macro.endswith("}"):
+        return _math_piece(macro[len("\\ensuremath{") : -1], char, is_letter)
+    if is_letter and _is_latin(char):
+        # Accented Latin letters use BibTeX's special-character form {\"U}, which keeps
+        # case changes and sorting right.
+        return _Piece("{" + _strip_empty_group(macro) + "}", True)
+    return _Piece("{" + _strip_empty_group(macro) + "}", is_letter, is_letter)
+
+
+def _math_piece(body: str, char: str, is_letter: bool) -> _Piece:
+    if is_letter:
+        return _Piece(f"${body}$", True, True)
+    return _Piece("{$" + body + "$}", False)
+
+
+def _strip_empty_group(macro: str) -> str:
+    return macro[:-2] if macro.endswith("{}") else macro
+
+
+def _is_latin(char: str) -> bool:
+    return "LATIN" in unicodedata.name(char, "")
+
+
+@lru_cache(maxsize=4096)
+def _pylatexenc_form(char: str) -> str | None:
+
+    encoder = _encoder()
+    converted = encoder.unicode_to_latex(char)
+    if converted == char:
+        return None
+    return converted
+
+
+@lru_cache(maxsize=1)
+def _encoder():  # type: ignore[no-untyped-def]
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    return UnicodeToLatexEncoder(non_ascii_only=True, unknown_char_policy="keep", unknown_char_warning=False)
+
+
+def brace_depth_ok(value: str) -> bool:
+    """True when every ``{`` in ``value`` is closed and no ``}`` comes first, as BibTeX counts them."""
+    depth = 0
+    for char in value:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0

@@ -1,0 +1,64 @@
+"""From an input file to keyed records: read, identify, resolve venues, merge duplicates, assign keys."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from paperbib.diagnostics import Diagnostic
+from paperbib.errors import InputError
+from paperbib.model import Record
+from paperbib.reader.markdown_list import read_markdown
+from paperbib.source import read_source
+from paperbib.steps.dedupe import dedupe
+from paperbib.steps.identify import identify
+from paperbib.steps.keys import assign_keys
+from paperbib.steps.resolve_venues import resolve_venues
+from paperbib.venues import Catalogue, default_catalogue
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Bibliography:
+    """The keyed records of one or more inputs, with every finding about them."""
+
+    records: list[Record] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    source_name: str = ""
+
+    @property
+    def skipped(self) -> list[Diagnostic]:
+        return [diagnostic for diagnostic in self.diagnostics if diagnostic.skipped]
+
+
+def load(
+    path: str,
+    encoding: str | None = None,
+    catalogue: Catalogue | None = None,
+) -> Bibliography:
+    """Read ``path`` and run every step. Raises InputError for unreadable or empty input.
+
+    Input without papers is not an error here, so that callers can report skipped lines first.
+    """
+    source = read_source(path, encoding)
+    if not source.text.strip():
+        raise InputError(f"{source.name}: file is empty")
+    result = read_markdown(source)
+    logger.debug("read %d records from %s", len(result.records), source.name)
+    bibliography = process(result.records, result.diagnostics, catalogue)
+    bibliography.source_name = source.name
+    return bibliography
+
+
+def process(records: list[Record], diagnostics: list[Diagnostic], catalogue: Catalogue | None = None) -> Bibliography:
+    """Run the steps after reading on records from any reader."""
+    findings = list(diagnostics)
+    records = identify(records)
+    records, venue_findings = resolve_venues(records, catalogue or default_catalogue())
+    findings.extend(venue_findings)
+    records, duplicate_findings = dedupe(records)
+    findings.extend(duplicate_findings)
+    records = assign_keys(records)
+    findings.sort(key=lambda diagnostic: diagnostic.location)
+    return Bibliography(records, findings)

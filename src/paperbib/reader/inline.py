@@ -1,0 +1,88 @@
+"""Parsing the ``[[label](url)]`` link groups of a paper bullet."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from paperbib.model import Link
+
+_GROUP_START = re.compile(r"(?:^|(?<=\s))\[\[")
+
+
+class LinkSyntaxError(ValueError):
+    """A link group that starts like ``[[label](`` but is not closed."""
+
+
+@dataclass
+class BulletParts:
+    title: str
+    links: list[Link] = field(default_factory=list)
+    trailing: str = ""  # text after the last link group
+
+
+def parse_link_group(text: str, start: int) -> tuple[Link, int]:
+    """Parse ``[[label](url)]`` at ``start``; return the link and the index after the group.
+
+    Brackets in the label and parentheses in the URL may nest. Raises LinkSyntaxError when the
+    group is not closed.
+    """
+    if not text.startswith("[[", start):
+        raise LinkSyntaxError("expected '[['")
+    label_end = _match_bracket(text, start + 1, "[", "]")
+    if label_end is None:
+        raise LinkSyntaxError("link label is not closed with ']'")
+    label = text[start + 2 : label_end]
+    if not text.startswith("(", label_end + 1):
+        raise LinkSyntaxError(f"link [{label}] has no '(url)' after it")
+    url_end = _match_bracket(text, label_end + 1, "(", ")")
+    if url_end is None:
+        raise LinkSyntaxError(f"URL of link [{label}] is not closed with ')'")
+    url = text[label_end + 2 : url_end].strip()
+    if url.startswith("<") and url.endswith(">"):
+        url = url[1:-1]
+    if not text.startswith("]", url_end + 1):
+        raise LinkSyntaxError(f"link [{label}] is not closed with ']]'")
+    return Link(label.strip(), url), url_end + 2
+
+
+def _match_bracket(text: str, open_index: int, opening: str, closing: str) -> int | None:
+    """Return the index of the bracket that closes ``text[open_index]``, honouring backslash escapes."""
+    depth = 0
+    i = open_index
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == opening:
+            depth += 1
+        elif char == closing:
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def split_bullet(content: str) -> BulletParts | None:
+    """Split bullet text into title, link groups and trailing text.
+
+    The link area starts at the first `` [[`` (at the start or after a space), so ``[Re]`` or
+    ``[with Feedback]`` inside a title stays in the title. Returns None when the bullet has no
+    link group at all. Raises LinkSyntaxError when a group is opened but not closed.
+    """
+    match = _GROUP_START.search(content)
+    if match is None:
+        return None
+    link, end = parse_link_group(content, match.start())
+    links = [link]
+    position = end
+    while True:
+        rest = content[position:]
+        stripped = rest.lstrip()
+        if not stripped.startswith("[["):
+            break
+        link, position = parse_link_group(content, position + len(rest) - len(stripped))
+        links.append(link)
+    return BulletParts(content[: match.start()], links, content[position:].strip())

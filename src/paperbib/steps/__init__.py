@@ -1,0 +1,1 @@
+"""Processing steps between reading and export; each takes records and returns records and findings."""

@@ -1,0 +1,113 @@
+"""Step: merge bullets that list the same paper.
+
+Two bullets are the same paper when they share an arXiv ID (ignoring the version), or when they
+have the same normalised title in the same venue and year and no conflicting paper link. Bullets
+with the same title but different paper links stay separate papers and get a warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from paperbib.diagnostics import Code, Diagnostic, Severity
+from paperbib.model import Identifiers, Record
+from paperbib.text import normalise_title
+
+
+def dedupe(records: list[Record]) -> tuple[list[Record], list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    kept: list[Record] = []
+    by_arxiv: dict[str, int] = {}
+    by_title: dict[tuple[str, str, int | None], list[int]] = {}
+    for record in records:
+        target = _find_same(record, kept, by_arxiv, by_title)
+        if target is None:
+            index = len(kept)
+            kept.append(record)
+            _register(record, index, by_arxiv, by_title)
+            continue
+        original = kept[target]
+        diagnostics.append(
+            Diagnostic(
+                record.location,
+                Severity.WARNING,
+                Code.DUPLICATE,
+                f"{record.title!r} is the same paper as {original.location}; the two are merged",
+            )
+        )
+        kept[target] = _merge(original, record)
+        _register(kept[target], target, by_arxiv, by_title)
+    for indexes in by_title.values():
+        if len(indexes) > 1:
+            first = kept[indexes[0]]
+            for index in indexes[1:]:
+                other = kept[index]
+                diagnostics.append(
+                    Diagnostic(
+                        other.location,
+                        Severity.WARNING,
+                        Code.DUPLICATE_TITLE,
+                        f"same title as {first.location} but a different paper link; kept as two papers",
+                    )
+                )
+    return kept, diagnostics
+
+
+def _title_key(record: Record) -> tuple[str, str, int | None]:
+    venue = record.venue_info.id if record.venue_info else (record.venue or "")
+    return normalise_title(record.title), venue, record.year
+
+
+def _find_same(
+    record: Record,
+    kept: list[Record],
+    by_arxiv: dict[str, int],
+    by_title: dict[tuple[str, str, int | None], list[int]],
+) -> int | None:
+    arxiv = record.ids.arxiv_base
+    if arxiv and arxiv in by_arxiv:
+        return by_arxiv[arxiv]
+    for index in by_title.get(_title_key(record), []):
+        if _compatible(kept[index], record):
+            return index
+    return None
+
+
+def _compatible(first: Record, second: Record) -> bool:
+    """True when nothing tells the two bullets apart: no differing paper link or arXiv ID."""
+    if first.paper_url and second.paper_url and first.paper_url != second.paper_url:
+        return False
+    first_arxiv, second_arxiv = first.ids.arxiv_base, second.ids.arxiv_base
+    return not (first_arxiv and second_arxiv and first_arxiv != second_arxiv)
+
+
+def _register(
+    record: Record,
+    index: int,
+    by_arxiv: dict[str, int],
+    by_title: dict[tuple[str, str, int | None], list[int]],
+) -> None:
+    if record.ids.arxiv_base:
+        by_arxiv.setdefault(record.ids.arxiv_base, index)
+    indexes = by_title.setdefault(_title_key(record), [])
+    if index not in indexes:
+        indexes.append(index)
+
+
+def _merge(original: Record, duplicate: Record) -> Record:
+    urls = {link.url for link in original.links}
+    links = original.links + [link for link in duplicate.links if link.url not in urls]
+    ids = Identifiers(
+        **{
+            name: getattr(original.ids, name) or getattr(duplicate.ids, name)
+            for name in Identifiers.__dataclass_fields__
+        }
+    )
+    return replace(
+        original,
+        links=links,
+        ids=ids,
+        authors=original.authors or duplicate.authors,
+        note=original.note or duplicate.note,
+        duplicates=[*original.duplicates, duplicate.location],
+    )

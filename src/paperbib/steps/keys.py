@@ -1,0 +1,109 @@
+"""Step: give every record a venue-year citation key such as ``iclr2024-model-tells-discard``.
+
+Keys are lowercase ASCII and match ``[a-z0-9]+([-_:][a-z0-9]+)*``, which bibtex, biber and pandoc
+all accept. A key depends only on the record itself: the venue, the year and the first
+significant words of the title. When papers of the same venue and year would share a key, those
+papers (and only those) get more title words, and then a short hash of their own paper link or
+arXiv ID. So adding, removing or reordering other papers never changes a key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import replace
+
+from paperbib.model import Record
+from paperbib.text import split_math
+
+TITLE_WORDS = 3
+EXTENDED_TITLE_WORDS = 8
+KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_:][a-z0-9]+)*$")
+
+# Function words skipped in keys, as reference managers do for short titles.
+STOPWORDS = frozenset(
+    (
+        "a an the of for and or nor but in on at to by with via from into onto over under "
+        "is are be as its it this that these those we you your our what when where how why which "
+        "do does can not no using towards toward through than up"
+    ).split()
+)
+
+
+def assign_keys(records: list[Record]) -> list[Record]:
+    base = [_key(record, TITLE_WORDS) for record in records]
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, key in enumerate(base):
+        groups[key].append(index)
+    keys = list(base)
+    for members in groups.values():
+        if len(members) == 1:
+            continue
+        extended = {index: _key(records[index], EXTENDED_TITLE_WORDS) for index in members}
+        counts: dict[str, int] = defaultdict(int)
+        for key in extended.values():
+            counts[key] += 1
+        for index, key in extended.items():
+            keys[index] = key if counts[key] == 1 else f"{key}-{_identity_hash(records[index])}"
+    _check_unique(records, keys)
+    return [replace(record, key=key) for record, key in zip(records, keys, strict=True)]
+
+
+def title_words(title: str) -> list[str]:
+    """ASCII words of a title for keys: math removed, quotes dropped, other scripts transliterated."""
+    from anyascii import anyascii
+
+    text = "".join(chunk for is_math, chunk in split_math(title) if not is_math)
+    pieces: list[str] = []
+    for char in unicodedata.normalize("NFC", text):
+        if char in "'’‘&":
+            continue
+        category = unicodedata.category(char)
+        if category[0] not in "LN":
+            pieces.append(" ")
+        elif char.isascii():
+            pieces.append(char)
+        elif category == "Lo":
+            # Han and similar scripts transliterate to one syllable per character.
+            pieces.append(" " + anyascii(char) + " ")
+        else:
+            pieces.append(anyascii(char))
+    return re.findall(r"[a-z0-9]+", "".join(pieces).lower())
+
+
+def venue_prefix(record: Record) -> str:
+    if record.venue_info is not None:
+        venue = record.venue_info.id
+    elif record.ids.arxiv:
+        venue = "arxiv"
+    else:
+        venue = ""
+    year = str(record.year) if record.year is not None else ""
+    return re.sub(r"[^a-z0-9]", "", f"{venue}{year}".lower())
+
+
+def _key(record: Record, word_count: int) -> str:
+    words = title_words(record.title)
+    significant = [word for word in words if word not in STOPWORDS] or words
+    parts = [part for part in (venue_prefix(record), *significant[:word_count]) if part]
+    if len(parts) <= 1:
+        parts.append(_identity_hash(record))
+    return "-".join(parts)
+
+
+def _identity_hash(record: Record) -> str:
+    """Six hex digits from what identifies the paper itself, never from its position."""
+    identity = record.ids.arxiv_base or record.paper_url or record.title
+    return hashlib.sha1(identity.encode("utf-8")).hexdigest()[:6]
+
+
+def _check_unique(records: list[Record], keys: list[str]) -> None:
+    seen: dict[str, Record] = {}
+    for record, key in zip(records, keys, strict=True):
+        if not KEY_PATTERN.match(key):
+            raise AssertionError(f"generated key {key!r} for {record.location} has invalid characters")
+        if key in seen:
+            raise AssertionError(f"generated key {key!r} twice: {seen[key].location} and {record.location}")
+        seen[key] = record

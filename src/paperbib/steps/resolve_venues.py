@@ -1,0 +1,32 @@
+"""Step: attach catalogue facts to each record; venues missing from the catalogue get one warning each."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from paperbib.diagnostics import Code, Diagnostic, Severity
+from paperbib.model import Record
+from paperbib.venues import Catalogue, lookup_form
+
+
+def resolve_venues(records: list[Record], catalogue: Catalogue) -> tuple[list[Record], list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    warned: set[str] = set()
+    resolved = []
+    for record in records:
+        if record.venue is None:
+            resolved.append(record)
+            continue
+        info = catalogue.info(record.venue, record.year)
+        if not info.known and lookup_form(record.venue) not in warned:
+            warned.add(lookup_form(record.venue))
+            diagnostics.append(
+                Diagnostic(
+                    record.location,
+                    Severity.WARNING,
+                    Code.UNKNOWN_VENUE,
+                    f"venue {record.venue!r} is not in the venue catalogue; its name is used as the booktitle",
+                )
+            )
+        resolved.append(replace(record, venue_info=info))
+    return resolved, diagnostics

@@ -1,0 +1,108 @@
+"""Title text helpers: math spans, Markdown escapes, normalisation for comparison."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_MARKDOWN_ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def split_math(text: str) -> list[tuple[bool, str]]:
+    """Split ``text`` into (is_math, chunk) pairs; math chunks keep their ``$`` delimiters.
+
+    Spans follow pandoc's tex_math_dollars rule: the opening ``$`` is followed by a non-space,
+    the closing ``$`` is preceded by a non-space and not followed by a digit. ``\\$`` is a literal
+    dollar sign. Math with unbalanced braces is treated as text, so it cannot break a BibTeX value.
+    """
+    chunks: list[tuple[bool, str]] = []
+    plain_start = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "$" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] != "$":
+            close = _find_closing_dollar(text, i + 1)
+            if close is not None and _braces_balanced(text[i + 1 : close]):
+                if plain_start < i:
+                    chunks.append((False, text[plain_start:i]))
+                chunks.append((True, text[i : close + 1]))
+                i = close + 1
+                plain_start = i
+                continue
+        i += 1
+    if plain_start < n:
+        chunks.append((False, text[plain_start:]))
+    return chunks
+
+
+def _find_closing_dollar(text: str, start: int) -> int | None:
+    j = start
+    while j < len(text):
+        if text[j] == "\\":
+            j += 2
+            continue
+        if text[j] == "$":
+            followed_by_digit = j + 1 < len(text) and text[j + 1].isdigit()
+            if not text[j - 1].isspace() and not followed_by_digit:
+                return j
+        j += 1
+    return None
+
+
+def _braces_balanced(text: str) -> bool:
+    depth = 0
+    i = 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+        i += 1
+    return depth == 0
+
+
+def unescape_markdown(text: str) -> str:
+    """Remove CommonMark backslash escapes (``\\[`` -> ``[``) outside math spans."""
+    out: list[str] = []
+    for is_math, chunk in split_math(text):
+        if is_math:
+            out.append(chunk)
+            continue
+        i = 0
+        while i < len(chunk):
+            if chunk[i] == "\\" and i + 1 < len(chunk) and chunk[i + 1] in _MARKDOWN_ESCAPABLE:
+                out.append(chunk[i + 1])
+                i += 2
+            else:
+                out.append(chunk[i])
+                i += 1
+    return "".join(out)
+
+
+def clean_title(text: str) -> str:
+    """Collapse ASCII whitespace and strip one trailing list period.
+
+    No-break spaces are kept because they are part of the title. An ellipsis (``...`` or ``…``)
+    is not a list period and is kept.
+    """
+    title = _ASCII_SPACE.sub(" ", text).strip()
+    if title.endswith(".") and not title.endswith("..") and len(title) > 1:
+        title = title[:-1].rstrip()
+    return title
+
+
+def normalise_title(title: str) -> str:
+    """A comparison form of a title: NFKC, case-folded, letters and digits only, single spaces."""
+    folded = unicodedata.normalize("NFKC", title).casefold()
+    kept = [char if char.isalnum() else " " for char in folded]
+    return " ".join("".join(kept).split())

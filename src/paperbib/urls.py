@@ -1,0 +1,38 @@
+"""URL checks and the forms of a URL that each output format needs."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from paperbib.model import Record
+
+_SCHEMELESS_HOST = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/|$)", re.IGNORECASE)
+
+
+def normalise_url(url: str) -> str | None:
+    """Return an absolute http(s) URL, or None when ``url`` is not one.
+
+    A scheme-less link such as ``openreview.net/forum?id=...`` gets ``https://``. Everything else
+    is kept byte for byte: no percent-decoding, and the fragment stays.
+    """
+    candidate = url.strip()
+    if _SCHEMELESS_HOST.match(candidate):
+        candidate = "https://" + candidate
+    parts = urlsplit(candidate)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in candidate:
+        return None
+    return candidate
+
+
+def is_valid_url(url: str) -> bool:
+    return normalise_url(url) is not None
+
+
+def main_url(record: Record) -> str | None:
+    """The URL that exporters write for a record: its paper link, else its arXiv abstract page."""
+    url = record.paper_url
+    normalised = normalise_url(url) if url else None
+    if normalised is None and record.ids.arxiv:
+        normalised = f"https://arxiv.org/abs/{record.ids.arxiv}"
+    return normalised
