@@ -30,6 +30,12 @@ class Code(enum.Enum):
     EMPTY_HEADING = "PB130"
     UNMAPPED_CHARACTER = "PB140"
     NEEDS_UNICODE_ENGINE = "PB141"
+    ENRICH_CONFLICT = "PB150"  # a fetched value differs from the list's or the catalogue's
+    ENRICH_AMBIGUOUS = "PB151"
+    ENRICH_NOT_FOUND = "PB152"
+    ENRICH_FAILED = "PB153"
+    SIDECAR_INVALID = "PB154"
+    SIDECAR_ORPHAN = "PB155"  # a sidecar entry that matches no paper of the list
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,10 @@ class Record:
     venue_info: VenueInfo | None = None
     key: str = ""
     duplicates: list[Location] = field(default_factory=list)  # other places the same paper was listed
+    # Filled from the enrichment sidecar; the venue catalogue's volume and publisher take precedence.
+    pages: str = ""
+    volume: str = ""
+    publisher: str = ""
 
     @property
     def paper_url(self) -> str | None:

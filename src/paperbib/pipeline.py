@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 
 from paperbib.diagnostics import Diagnostic
+from paperbib.enrich.sidecar import sidecar_path
 from paperbib.errors import InputError
 from paperbib.model import Record
 from paperbib.reader.markdown_list import read_markdown
@@ -14,6 +15,7 @@ from paperbib.steps.dedupe import dedupe
 from paperbib.steps.identify import identify
 from paperbib.steps.keys import assign_keys
 from paperbib.steps.resolve_venues import resolve_venues
+from paperbib.steps.sidecar import apply_sidecar
 from paperbib.venues import Catalogue, default_catalogue
 
 logger = logging.getLogger(__name__)
@@ -36,10 +38,12 @@ def load(
     path: str,
     encoding: str | None = None,
     catalogue: Catalogue | None = None,
+    sidecar: bool = True,
 ) -> Bibliography:
     """Read ``path`` and run every step. Raises InputError for unreadable or empty input.
 
     Input without papers is not an error here, so that callers can report skipped lines first.
+    With ``sidecar``, the fields that ``paperbib enrich`` stored beside ``path`` are merged in last.
     """
     source = read_source(path, encoding)
     if not source.text.strip():
@@ -48,6 +52,13 @@ def load(
     logger.debug("read %d records from %s", len(result.records), source.name)
     bibliography = process(result.records, result.diagnostics, catalogue)
     bibliography.source_name = source.name
+    if sidecar:
+        records, findings = apply_sidecar(bibliography.records, sidecar_path(path))
+        bibliography.records = records
+        if findings:
+            bibliography.diagnostics = sorted(
+                [*bibliography.diagnostics, *findings], key=lambda diagnostic: diagnostic.location
+            )
     return bibliography
 
 

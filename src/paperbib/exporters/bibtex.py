@@ -95,13 +95,17 @@ def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diag
         fields.append(("booktitle" if entry_type(record) == "inproceedings" else "howpublished", text(record.venue)))
     if record.year is not None:
         fields.append(("year", str(record.year)))
-    if info is not None:
-        if info.publisher:
-            fields.append(("publisher", text(info.publisher)))
-        if info.series:
-            fields.append(("series", text(info.series)))
-        if info.volume:
-            fields.append(("volume", text(info.volume)))
+    # The catalogue's publisher and volume win over those fetched by paperbib enrich.
+    publisher = (info.publisher if info is not None else "") or record.publisher
+    if publisher:
+        fields.append(("publisher", text(publisher)))
+    if info is not None and info.series:
+        fields.append(("series", text(info.series)))
+    volume = (info.volume if info is not None else "") or record.volume
+    if volume:
+        fields.append(("volume", text(volume)))
+    if record.pages:
+        fields.append(("pages", text(_page_range(record.pages))))
     if record.ids.doi:
         fields.append(("doi", _verbatim(record.ids.doi)))
     url = main_url(record)
@@ -135,6 +139,14 @@ def format_entry(kind: str, key: str, fields: list[tuple[str, str]]) -> str:
     lines.extend(f"  {name} = {{{value}}}," for name, value in fields)
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _page_range(pages: str) -> str:
+    """``12-34`` as BibTeX writes a range, ``12--34``; other forms (``e1234``, ``12:1-12:20``) stay as they are."""
+    first, sep, last = pages.partition("-")
+    if sep and first.strip().isdigit() and last.strip().lstrip("-").isdigit():
+        return f"{first.strip()}--{last.strip().lstrip('-')}"
+    return pages
 
 
 def _verbatim(url: str) -> str:

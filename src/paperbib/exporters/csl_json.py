@@ -45,13 +45,17 @@ def csl_item(record: Record, options: ExportOptions | None = None) -> dict[str, 
         item["container-title"] = record.venue
     if record.year is not None:
         item["issued"] = {"date-parts": [[record.year]]}
-    if info is not None:
-        if info.publisher:
-            item["publisher"] = info.publisher
-        if info.series:
-            item["collection-title"] = info.series
-        if info.volume:
-            item["volume"] = info.volume
+    # The catalogue's publisher and volume win over those fetched by paperbib enrich.
+    publisher = (info.publisher if info is not None else "") or record.publisher
+    if publisher:
+        item["publisher"] = publisher
+    if info is not None and info.series:
+        item["collection-title"] = info.series
+    volume = (info.volume if info is not None else "") or record.volume
+    if volume:
+        item["volume"] = volume
+    if record.pages:
+        item["page"] = record.pages
     if _is_preprint(record):
         item["publisher"] = "arXiv"
         if record.ids.arxiv:

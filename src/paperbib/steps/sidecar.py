@@ -1,0 +1,54 @@
+"""Step: merge the fields that ``paperbib enrich`` stored in the sidecar file beside the input.
+
+Reading the sidecar never stops an export: an unreadable file is reported and skipped.
+"""
+
+from __future__ import annotations
+
+import os
+
+from paperbib.diagnostics import Code, Diagnostic, Severity
+from paperbib.enrich.merge import merge_entry
+from paperbib.enrich.sidecar import SidecarError, paper_identity, read_sidecar
+from paperbib.model import Location, Record
+
+
+def apply_sidecar(records: list[Record], path: str | None) -> tuple[list[Record], list[Diagnostic]]:
+    """Merge the sidecar at ``path`` into ``records``; without a file at ``path`` nothing changes."""
+    if path is None or not os.path.isfile(path):
+        return records, []
+    try:
+        sidecar = read_sidecar(path)
+    except SidecarError as error:
+        return records, [
+            Diagnostic(
+                Location(error.path, error.line),
+                Severity.WARNING,
+                Code.SIDECAR_INVALID,
+                f"{error.detail}; the fetched fields are not used (run paperbib enrich to rewrite the file)",
+            )
+        ]
+    diagnostics: list[Diagnostic] = []
+    merged: list[Record] = []
+    used: set[str] = set()
+    for record in records:
+        identity = paper_identity(record)
+        entry = sidecar.papers.get(identity)
+        if entry is None:
+            merged.append(record)
+            continue
+        used.add(identity)
+        record, findings = merge_entry(record, entry)
+        merged.append(record)
+        diagnostics.extend(findings)
+    unused = sorted(set(sidecar.papers) - used)
+    if unused:
+        diagnostics.append(
+            Diagnostic(
+                Location(path, 1),
+                Severity.INFO,
+                Code.SIDECAR_ORPHAN,
+                f"{len(unused)} entries match no paper of the list (first: {unused[0]}); paperbib enrich removes them",
+            )
+        )
+    return merged, diagnostics
