@@ -170,7 +170,8 @@ def _first_value(results: Mapping[str, LookupResult], name: str, previous: Sidec
         result = results.get(source)
         if result is not None and result.status is Status.RESOLVED and getattr(result.metadata, name):
             return getattr(result.metadata, name)
-        if result is not None and result.status is Status.FAILED and previous is not None:
+        # A source that failed, or has not been asked yet (Crossref), keeps the value it gave before.
+        if (result is None or result.status is Status.FAILED) and previous is not None:
             kept = previous.fields.get(name)
             if kept is not None and kept.source == source:
                 return str(kept.value)
