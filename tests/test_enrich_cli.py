@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+
 from conftest import require_tool
 from enrich_server import ARXIV_PATH, CROSSREF_PATH, DBLP_PATH, FIXTURES, FakeApi, Reply, fixture, standard_routes
-
 from paperbib.cli import main
 
 ENRICHED_KEYS = ("iclr2024-sparse-token-routing", "arxiv2024-mixed-precision-caches", "acl2023-pruning-heads-without")
@@ -21,6 +21,17 @@ UNRESOLVED_KEYS = (
     "neurips2023-quantised-adapters-revisited",
     "neurips2023-distilling-sparse-experts",
 )
+
+
+@pytest.fixture(autouse=True)
+def no_public_services(monkeypatch, tmp_path):
+    """Point every source at a closed local port and the user cache at a temporary folder.
+
+    A test that forgets an option then fails with a connection error instead of reaching a public service.
+    """
+    for name in ("ARXIV", "DBLP", "OPENREVIEW", "OPENREVIEW_V1", "CROSSREF"):
+        monkeypatch.setenv(f"PAPERBIB_{name}_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
 
 
 @pytest.fixture
@@ -355,7 +366,37 @@ def test_orphan_entries_reported(workdir, api):
     standard_routes(api)
     run_enrich(workdir, api)
     text = (workdir / "papers.md").read_text(encoding="utf-8")
-    (workdir / "papers.md").write_text(text.replace("- Quantised Adapters Revisited", "- Quantised Adapters Reconsidered"))
+    (workdir / "papers.md").write_text(
+        text.replace("- Quantised Adapters Revisited", "- Quantised Adapters Reconsidered")
+    )
     result = run_export(workdir)
     assert "1 entries match no paper of the list" in result.stderr
     assert "[PB155]" in result.stderr
+
+
+def test_progress_bar_on_tty(workdir, api):
+    import os
+    import pty
+    import sys
+
+    standard_routes(api)
+    controller, terminal = pty.openpty()
+    arguments = [sys.executable, "-m", "paperbib", "enrich", "papers.md", "--cache", "cache", *api.cli_options()]
+    with subprocess.Popen(arguments, cwd=workdir, stdout=subprocess.PIPE, stderr=terminal) as process:
+        os.close(terminal)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        stdout = process.stdout.read() if process.stdout else b""
+    os.close(controller)
+    shown = b"".join(chunks).decode("utf-8", errors="replace")
+    assert process.returncode == 0, shown
+    assert "looking up papers" in shown
+    assert "enriched 6 papers" in shown
+    assert stdout == b""

@@ -51,7 +51,7 @@ class _ClickProgress:
     help="Folder of the lookup cache. Default: the user cache folder (e.g. ~/.cache/paperbib/enrich).",
 )
 @click.option("--offline", is_flag=True, help="Use only the cache and the existing sidecar; send no request.")
-@click.option("--refresh", is_flag=True, help="Ignore cached answers and ask every source again.")
+@click.option("--refresh", is_flag=True, help="Ignore cached results and send every request again.")
 @click.option(
     "--base-url",
     "base_urls",

@@ -1,6 +1,6 @@
 """arXiv: metadata by arXiv ID through the arXiv API, many IDs per request.
 
-The API answers ``?id_list=ID,ID,...&max_results=N`` with an Atom 1.0 feed, one ``<entry>`` per
+The API responds to ``?id_list=ID,ID,...&max_results=N`` with an Atom 1.0 feed, one ``<entry>`` per
 paper, as described in the arXiv API User's Manual (info.arxiv.org/help/api/user-manual.html).
 A query it cannot read comes back as a feed with a single entry whose ``<id>`` points to
 ``arxiv.org/api/errors``.
@@ -54,7 +54,7 @@ class ArxivSource:
         missing = [request for request in batch if request.key not in found]
         if missing and len(missing) < len(batch):
             # A feed that lacks some IDs of a batch is asked once more for just those IDs, because a
-            # truncated answer and an unknown ID look the same.
+            # truncated response and an unknown ID look the same.
             try:
                 found.update(self._query([request.key for request in missing]))
             except (FetchError, ArxivError) as error:
@@ -75,7 +75,7 @@ class ArxivSource:
 
 
 def parse_feed(body: bytes) -> dict[str, LookupResult]:
-    """The entries of an arXiv Atom feed by versionless arXiv ID; raises ArxivError for anything else."""
+    """Return the entries of an arXiv Atom feed by versionless arXiv ID; raise ArxivError for anything else."""
     try:
         root = ElementTree.fromstring(body)
     except ElementTree.ParseError as error:
@@ -106,5 +106,5 @@ def parse_feed(body: bytes) -> dict[str, LookupResult]:
 
 
 def _text(element: ElementTree.Element, tag: str) -> str:
-    """The text of a child element with its whitespace collapsed; arXiv wraps long titles over lines."""
+    """Return the text of a child element with whitespace collapsed, because arXiv wraps long titles."""
     return " ".join((element.findtext(tag) or "").split())

@@ -22,9 +22,12 @@ class Source(Protocol):
     name: ClassVar[str]
 
     def request_for(self, record: Record) -> LookupRequest | None:
-        """The lookup for ``record``, or None when the record gives nothing this source can search by."""
+        """Return the lookup for ``record``, or None when the record gives nothing this source can search by."""
         ...
 
     def fetch(self, requests: Sequence[LookupRequest]) -> Iterator[tuple[LookupRequest, LookupResult]]:
-        """Look up every request; yields each result as soon as it is known, and never raises for one paper."""
+        """Look up every request and yield each result as soon as it is known.
+
+        A request that fails gives a FAILED result instead of an exception.
+        """
         ...

@@ -1,7 +1,7 @@
 """The on-disk cache of lookup results, one JSON file per source and lookup key.
 
-Resolved, ambiguous and not-found answers are kept, because asking again gives the same answer;
-failed lookups are not, so that the next run asks again.
+Resolved, ambiguous and not-found results are kept, because a new request would return the same.
+Failed lookups are not kept, so that the next run sends the request again.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ FORMAT_VERSION = 1
 
 
 def default_cache_folder() -> str:
-    """The user cache folder of the platform (e.g. ``~/.cache/paperbib/enrich`` on Linux)."""
+    """Return the user cache folder of the platform (e.g. ``~/.cache/paperbib/enrich`` on Linux)."""
     import platformdirs
 
     return os.path.join(platformdirs.user_cache_dir("paperbib", appauthor=False), "enrich")
@@ -32,7 +32,7 @@ class LookupCache:
         self.folder = folder or default_cache_folder()
 
     def get(self, source: str, key: str) -> LookupResult | None:
-        """The cached result, or None when there is none or the file cannot be read (logged)."""
+        """Return the cached result, or None when there is none or the file cannot be read (logged)."""
         path = self._path(source, key)
         try:
             with open(path, encoding="utf-8") as handle:

@@ -1,8 +1,8 @@
 """Crossref: checks a DOI and reads its metadata through the Crossref REST API.
 
-``GET /works/DOI`` returns ``{"status": "ok", "message": {...}}`` where the work has ``DOI``,
-``title`` (a list), ``author`` (objects with ``given`` and ``family``, or ``name`` for
-organisations), ``page``, ``volume`` and ``publisher``; an unknown DOI gets status 404. Field names
+``GET /works/DOI`` returns ``{"status": "ok", "message": {...}}``. The work in ``message`` has
+``DOI``, ``title`` (a list), ``author`` (objects with ``given`` and ``family``, or ``name`` for
+organisations), ``page``, ``volume`` and ``publisher``. An unknown DOI gets status 404. Field names
 follow the Crossref REST API documentation (api.crossref.org/swagger-ui and
 github.com/CrossRef/rest-api-doc).
 """

@@ -2,7 +2,7 @@
 
 The publication search API (``/search/publ/api?q=...&format=json&h=N``, documented in the dblp FAQ
 "How to use the dblp search API?") returns ``result.hits.hit``, a list of hits whose ``info`` object
-holds ``title``, ``authors.author`` (one object or a list, each with ``text``), ``venue`` (a string
+contains ``title``, ``authors.author`` (one object or a list, each with ``text``), ``venue`` (a string
 or a list), ``year``, ``pages``, ``volume``, ``doi`` and the record ``key``.
 
 Title-only matches pick the wrong paper when titles repeat, so a hit counts only when its normalised
@@ -99,7 +99,7 @@ class DblpSource:
 
 
 def parse_hits(body: bytes) -> list[dict[str, Any]]:
-    """The ``info`` objects of a DBLP JSON search response; raises DblpError for anything else."""
+    """Return the ``info`` objects of a DBLP JSON search response; raise DblpError for anything else."""
     try:
         data = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:

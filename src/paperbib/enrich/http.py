@@ -33,7 +33,7 @@ class FetchError(Exception):
 class HttpClient:
     """GET requests to one service.
 
-    Consecutive requests start at least ``min_interval`` seconds apart (arXiv asks for three seconds).
+    Consecutive requests start at least ``min_interval`` seconds apart (arXiv's API terms require three seconds).
     Responses with status 429 or 5xx, timeouts and connection errors are retried up to ``retries`` times,
     after the server's Retry-After when it sends one, else after ``backoff * 2**attempt`` seconds.
     """
@@ -119,7 +119,7 @@ class HttpClient:
 
 
 def _opener_for(url: str) -> urllib.request.OpenerDirector:
-    """An opener that honours proxy settings from the environment, except for loopback addresses."""
+    """Return an opener that honours proxy settings from the environment, except for loopback addresses."""
     host = (urlsplit(url).hostname or "").lower()
     if host in _LOOPBACK_HOSTS:
         return urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -127,7 +127,7 @@ def _opener_for(url: str) -> urllib.request.OpenerDirector:
 
 
 def _retry_after(headers: Message | None) -> float | None:
-    """The Retry-After header in seconds; the HTTP-date form is not read and gives None."""
+    """Return the Retry-After header in seconds, or None when it is missing or an HTTP date."""
     if headers is None:
         return None
     value = headers.get("Retry-After")

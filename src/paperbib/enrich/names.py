@@ -15,8 +15,8 @@ def split_name(full_name: str) -> Author | None:
     """Split ``Given Names Family`` at the last word, keeping lowercase particles with the family name.
 
     A single word becomes a family name alone. Returns None for an empty name.
-    NOTE: suffixes such as "Jr." stay in the family name, and names written family-first
-    (as some CJK names are) are split wrongly; the services give no way to tell.
+    NOTE: suffixes such as "Jr." stay in the family name. Names written family-first, as some
+    CJK names are, are split wrongly, because the services give no way to tell.
     """
     words = " ".join(full_name.split()).split(" ")
     words = [word for word in words if word]

@@ -2,7 +2,7 @@
 
 ``GET /notes?id=FORUM`` returns ``{"notes": [...]}``. In API v2 (api2.openreview.net) each content
 field is an object ``{"value": ...}``; in API v1 (api.openreview.net), which still serves older
-venues, the value stands alone. The submission note's ``content`` has ``title`` and ``authors``
+venues, the value is given directly. The submission note's ``content`` has ``title`` and ``authors``
 (a list of full names). Field names follow the OpenReview documentation (docs.openreview.net,
 "Notes").
 """
@@ -61,7 +61,7 @@ class OpenReviewSource:
 
 
 def find_note(body: bytes, forum: str) -> dict[str, Any] | None:
-    """The note with id ``forum`` in a ``/notes`` response; raises OpenReviewError for a malformed response."""
+    """Return the note with id ``forum`` in a ``/notes`` response; raise OpenReviewError if it is malformed."""
     try:
         data = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:

@@ -1,4 +1,4 @@
-"""What one lookup in one source returns: a status and the fields it found."""
+"""Lookup results: the status of one lookup in one source and the fields it found."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ class Metadata:
     publisher: str = ""
 
     def values(self) -> dict[str, Any]:
-        """The non-empty fields, authors as CSL-style name objects."""
+        """Return the non-empty fields, with authors as CSL-style name objects."""
         found: dict[str, Any] = {}
         for name in FIELDS:
             value = getattr(self, name)

@@ -1,4 +1,4 @@
-"""Enrichment of a whole list: look every paper up in each source, combine the answers, build the sidecar.
+"""Enrichment of a whole list: look every paper up in each source, combine the results, build the sidecar.
 
 Each field is taken from the first source in :data:`FIELD_PRIORITY` that gives it. When a source
 fails (network, timeout, unreadable response), the fields it gave in an earlier run stay in the
@@ -179,7 +179,7 @@ def _first_value(results: Mapping[str, LookupResult], name: str, previous: Sidec
 
 
 def _build_entry(outcome: PaperOutcome, previous: SidecarEntry | None) -> tuple[SidecarEntry, list[Diagnostic]]:
-    """The sidecar entry of one paper: each field from the first source that gives it."""
+    """Build the sidecar entry of one paper, taking each field from the first source that gives it."""
     record = outcome.record
     findings: list[Diagnostic] = []
     usable: dict[str, Metadata] = {}
@@ -188,6 +188,7 @@ def _build_entry(outcome: PaperOutcome, previous: SidecarEntry | None) -> tuple[
             usable[source] = result.metadata
         elif result.status is Status.FAILED and previous is not None:
             usable[source] = previous.metadata_from(source)
+
     entry = SidecarEntry(key=record.key, title=record.title)
     entry.lookups = {source: result.status.value for source, result in sorted(outcome.results.items())}
     for name in FIELDS:
@@ -199,6 +200,7 @@ def _build_entry(outcome: PaperOutcome, previous: SidecarEntry | None) -> tuple[
             if value:
                 entry.fields[name] = FieldValue(value, source)
                 break
+
     doi = entry.fields.get("doi")
     crossref = outcome.results.get("crossref")
     if crossref is not None and crossref.status is Status.NOT_FOUND:

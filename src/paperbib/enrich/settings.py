@@ -1,4 +1,4 @@
-"""Where each metadata service is reached and how politely: base URLs, request spacing, timeouts, retries.
+"""Settings of the metadata services: base URLs, request spacing, timeouts and retries.
 
 Every setting can come from an environment variable, so that tests and mirrors can point the real
 client at another server:

@@ -66,7 +66,7 @@ class SidecarEntry:
     lookups: dict[str, str] = field(default_factory=dict)  # source name -> Status value
 
     def metadata_from(self, source: str) -> Metadata:
-        """The fields this entry took from ``source``."""
+        """Return the fields this entry took from ``source``."""
         return Metadata.from_values({name: item.value for name, item in self.fields.items() if item.source == source})
 
 
@@ -76,15 +76,17 @@ class Sidecar:
 
 
 def sidecar_path(input_path: str) -> str | None:
-    """The sidecar of an input file: its name with the extension replaced by ``.meta.json``; None for stdin."""
+    """Return the sidecar path of an input file: the extension replaced by ``.meta.json``, or None for stdin."""
     if input_path == STDIN:
         return None
     return os.path.splitext(input_path)[0] + SUFFIX
 
 
 def paper_identity(record: Record) -> str:
-    """A name for the paper that depends on the paper alone: its arXiv ID, OpenReview id or DOI from the list,
-    else its venue, year and normalised title."""
+    """Return a name for the paper that depends on the paper alone.
+
+    The name is its arXiv ID, OpenReview id or DOI from the list, else its venue, year and normalised title.
+    """
     if record.ids.arxiv_base:
         return f"arxiv:{record.ids.arxiv_base}"
     if record.ids.openreview:
@@ -173,6 +175,6 @@ def _entry_from_json(raw: Any) -> SidecarEntry:
 
 
 def _line_of(text: str, identity: str) -> int:
-    """The line where ``identity`` is first written as a key, for messages; 1 when it cannot be found."""
+    """Return the line where ``identity`` is first written as a key, or 1 when it cannot be found."""
     position = text.find(json.dumps(identity, ensure_ascii=False) + ":")
     return text.count("\n", 0, position) + 1 if position >= 0 else 1

@@ -14,7 +14,7 @@ from paperbib.enrich.settings import EnrichSettings
 
 
 def build_sources(names: Sequence[str], settings: EnrichSettings) -> dict[str, Source]:
-    """The sources called ``names`` (see settings.SOURCES), configured from ``settings``."""
+    """Create the sources called ``names`` (see settings.SOURCES), configured from ``settings``."""
     sources: dict[str, Source] = {}
     for name in names:
         client = HttpClient(

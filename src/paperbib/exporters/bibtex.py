@@ -142,7 +142,7 @@ def format_entry(kind: str, key: str, fields: list[tuple[str, str]]) -> str:
 
 
 def _page_range(pages: str) -> str:
-    """``12-34`` as BibTeX writes a range, ``12--34``; other forms (``e1234``, ``12:1-12:20``) stay as they are."""
+    """Write the range ``12-34`` as BibTeX's ``12--34``; other forms (``e1234``, ``12:1-12:20``) stay as they are."""
     first, sep, last = pages.partition("-")
     if sep and first.strip().isdigit() and last.strip().lstrip("-").isdigit():
         return f"{first.strip()}--{last.strip().lstrip('-')}"
