@@ -400,3 +400,37 @@ def test_progress_bar_on_tty(workdir, api):
     assert "looking up papers" in shown
     assert "enriched 6 papers" in shown
     assert stdout == b""
+
+
+def test_shared_identity_not_enriched(workdir, api):
+    text = (workdir / "papers.md").read_text(encoding="utf-8")
+    text += "- Learning to Compress Prompts [[paper](https://neurips.cc/virtual/2023/poster/70001)]\n"
+    text = text.replace("## NeurIPS-2023", "## ICLR-2024", 1)
+    (workdir / "papers.md").write_text(text, encoding="utf-8")
+    standard_routes(api)
+    result = run_enrich(workdir, api)
+    assert "same identity 'title:iclr:2024:learning to compress prompts'" in result.stderr
+    assert "title:iclr:2024:learning to compress prompts" not in sidecar(workdir)
+    assert (
+        "/dblp/search/publ/api",
+        {"q": "learning to compress prompts", "format": "json", "h": "30"},
+    ) not in api.requests
+
+
+def test_openreview_v1_fallback(workdir, api):
+    api.openreview("SpTkRt01xA", Reply(200, b'{"notes": [], "count": 0}'))
+    note = {
+        "id": "SpTkRt01xA",
+        "forum": "SpTkRt01xA",
+        "content": {"title": "Sparse Token Routing", "authors": ["Ines Moreau"]},
+    }
+    api.add(
+        "/openreview-v1/notes",
+        lambda params: params.get("id") == "SpTkRt01xA",
+        Reply(200, json.dumps({"notes": [note]}).encode()),
+    )
+    standard_routes(api)
+    run_enrich(workdir, api, "--source", "openreview")
+    entry = sidecar(workdir)["arxiv:2401.01111"]
+    assert entry["lookups"] == {"openreview": "resolved"}
+    assert entry["fields"]["authors"] == {"source": "openreview", "value": [{"family": "Moreau", "given": "Ines"}]}

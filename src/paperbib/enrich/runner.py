@@ -102,7 +102,8 @@ class Enricher:
     ) -> EnrichReport:
         progress = progress or _NoProgress()
         previous = previous or Sidecar()
-        outcomes = {paper_identity(record): PaperOutcome(record, paper_identity(record)) for record in records}
+        unique, diagnostics = unique_identities(records)
+        outcomes = {identity: PaperOutcome(record, identity) for identity, record in unique.items()}
         for name in FIRST_PHASE:
             source = self.sources.get(name)
             if source is None:
@@ -123,7 +124,6 @@ class Enricher:
             self._lookup(crossref, requests, outcomes, progress)
 
         sidecar = Sidecar()
-        diagnostics: list[Diagnostic] = []
         for identity, outcome in outcomes.items():
             diagnostics.extend(_lookup_diagnostics(outcome))
             if not outcome.results:
@@ -163,6 +163,35 @@ class Enricher:
             for identity in by_key[request.key]:
                 outcomes[identity].results[source.name] = result
             progress.advance(len(by_key[request.key]))
+
+
+def unique_identities(records: Sequence[Record]) -> tuple[dict[str, Record], list[Diagnostic]]:
+    """Map each paper identity to its record, leaving out papers whose identity another paper shares.
+
+    Two papers share an identity when the list gives both the same title, venue and year but no
+    identifier, or links both to the same DOI. Their fetched fields could belong to either, so
+    neither is enriched.
+    """
+    groups: dict[str, list[Record]] = {}
+    for record in records:
+        groups.setdefault(paper_identity(record), []).append(record)
+    unique: dict[str, Record] = {}
+    diagnostics: list[Diagnostic] = []
+    for identity, group in groups.items():
+        if len(group) == 1:
+            unique[identity] = group[0]
+            continue
+        for record in group:
+            others = ", ".join(str(other.location) for other in group if other is not record)
+            diagnostics.append(
+                Diagnostic(
+                    record.location,
+                    Severity.WARNING,
+                    Code.ENRICH_AMBIGUOUS,
+                    f"{record.key}: same identity {identity!r} as the paper at {others}; not enriched",
+                )
+            )
+    return unique, diagnostics
 
 
 def _first_value(results: Mapping[str, LookupResult], name: str, previous: SidecarEntry | None) -> str:

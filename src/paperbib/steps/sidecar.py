@@ -9,6 +9,7 @@ import os
 
 from paperbib.diagnostics import Code, Diagnostic, Severity
 from paperbib.enrich.merge import merge_entry
+from paperbib.enrich.runner import unique_identities
 from paperbib.enrich.sidecar import SidecarError, paper_identity, read_sidecar
 from paperbib.model import Location, Record
 
@@ -28,12 +29,14 @@ def apply_sidecar(records: list[Record], path: str | None) -> tuple[list[Record]
                 f"{error.detail}; the fetched fields are not used (run paperbib enrich to rewrite the file)",
             )
         ]
+    # Papers that share an identity are left alone, because ``paperbib enrich`` reports and skips them.
+    unique, _ = unique_identities(records)
     diagnostics: list[Diagnostic] = []
     merged: list[Record] = []
     used: set[str] = set()
     for record in records:
         identity = paper_identity(record)
-        entry = sidecar.papers.get(identity)
+        entry = sidecar.papers.get(identity) if unique.get(identity) is record else None
         if entry is None:
             merged.append(record)
             continue
