@@ -434,3 +434,20 @@ def test_openreview_v1_fallback(workdir, api):
     entry = sidecar(workdir)["arxiv:2401.01111"]
     assert entry["lookups"] == {"openreview": "resolved"}
     assert entry["fields"]["authors"] == {"source": "openreview", "value": [{"family": "Moreau", "given": "Ines"}]}
+
+
+def test_source_subset_keeps_other_fields(workdir, api):
+    standard_routes(api)
+    run_enrich(workdir, api)
+    first = sidecar(workdir)["arxiv:2305.02222"]
+    result = run_enrich(workdir, api, "--source", "arxiv", "--refresh")
+    assert result.exit_code == 0, result.output
+    second = sidecar(workdir)["arxiv:2305.02222"]
+    assert second["fields"] == first["fields"]
+    assert second["lookups"] == first["lookups"]
+
+
+def test_offline_refresh_rejected(workdir, api):
+    result = run_enrich(workdir, api, "--offline", "--refresh")
+    assert result.exit_code == 2
+    assert "cannot be combined" in result.stderr

@@ -114,6 +114,8 @@ def enrich(
     from paperbib.enrich.sources import build_sources
     from paperbib.pipeline import load
 
+    if offline and refresh:
+        raise click.UsageError("--offline and --refresh cannot be combined: --refresh sends every request again")
     path = sidecar_path(input_path)
     if path is None:
         raise click.BadParameter("enrich needs a file, because the sidecar is written beside it", param_hint="INPUT")

@@ -126,10 +126,11 @@ class Enricher:
         sidecar = Sidecar()
         for identity, outcome in outcomes.items():
             diagnostics.extend(_lookup_diagnostics(outcome))
-            if not outcome.results:
+            if not outcome.results and identity not in previous.papers:
                 continue
-            entry, findings = _build_entry(outcome, previous.papers.get(identity))
-            sidecar.papers[identity] = entry
+            entry, findings = _build_entry(outcome, previous.papers.get(identity), set(self.sources))
+            if entry.fields or entry.lookups:
+                sidecar.papers[identity] = entry
             diagnostics.extend(findings)
             _, conflicts = merge_entry(outcome.record, entry)
             diagnostics.extend(conflicts)
@@ -207,19 +208,31 @@ def _first_value(results: Mapping[str, LookupResult], name: str, previous: Sidec
     return ""
 
 
-def _build_entry(outcome: PaperOutcome, previous: SidecarEntry | None) -> tuple[SidecarEntry, list[Diagnostic]]:
-    """Build the sidecar entry of one paper, taking each field from the first source that gives it."""
+def _build_entry(
+    outcome: PaperOutcome, previous: SidecarEntry | None, selected: set[str]
+) -> tuple[SidecarEntry, list[Diagnostic]]:
+    """Build the sidecar entry of one paper, taking each field from the first source that gives it.
+
+    Sources that failed keep the fields they gave before, and so do sources left out of ``selected``
+    (``--source``), whose lookup status is kept as well.
+    """
     record = outcome.record
     findings: list[Diagnostic] = []
     usable: dict[str, Metadata] = {}
+    lookups = {source: result.status.value for source, result in outcome.results.items()}
     for source, result in outcome.results.items():
         if result.status is Status.RESOLVED:
             usable[source] = result.metadata
         elif result.status is Status.FAILED and previous is not None:
             usable[source] = previous.metadata_from(source)
+    if previous is not None:
+        for source, status in previous.lookups.items():
+            if source not in selected:
+                usable[source] = previous.metadata_from(source)
+                lookups[source] = status
 
     entry = SidecarEntry(key=record.key, title=record.title)
-    entry.lookups = {source: result.status.value for source, result in sorted(outcome.results.items())}
+    entry.lookups = dict(sorted(lookups.items()))
     for name in FIELDS:
         for source in FIELD_PRIORITY[name]:
             metadata = usable.get(source)
