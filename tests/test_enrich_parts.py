@@ -9,7 +9,7 @@ import pytest
 
 from enrich_server import FIXTURES
 from paperbib.diagnostics import Code, Severity
-from paperbib.enrich.arxiv import ArxivError, parse_feed
+from paperbib.enrich.arxiv import ArxivError, canonical_id, parse_feed
 from paperbib.enrich.cache import LookupCache
 from paperbib.enrich.crossref import _metadata as crossref_metadata
 from paperbib.enrich.crossref import parse_work
@@ -342,3 +342,18 @@ def test_parse_sources_keeps_order():
     assert parse_sources("crossref, ARXIV") == ("arxiv", "crossref")
     with pytest.raises(SettingsError, match="unknown source 'scholar'"):
         parse_sources("scholar")
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [("math.GT/0309136", "math/0309136"), ("hep-th/9901001", "hep-th/9901001"), ("2401.01111", "2401.01111")],
+)
+def test_arxiv_canonical_id(written, canonical):
+    assert canonical_id(written) == canonical
+
+
+def test_arxiv_old_style_entry_id():
+    body = b"""<feed xmlns="http://www.w3.org/2005/Atom"><entry>
+<id>http://arxiv.org/abs/math/0309136v2</id><title>Knots</title><author><name>Ada Byron</name></author>
+</entry></feed>"""
+    assert list(parse_feed(body)) == ["math/0309136"]

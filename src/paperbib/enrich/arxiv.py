@@ -22,6 +22,7 @@ from paperbib.model import Record
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 _ENTRY_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v\d+)?$")
+_SUBJECT_CLASS = re.compile(r"^([a-z][a-z\-]*)\.[A-Z]{2}/")
 
 
 class ArxivError(Exception):
@@ -38,7 +39,7 @@ class ArxivSource:
 
     def request_for(self, record: Record) -> LookupRequest | None:
         arxiv_id = record.ids.arxiv_base
-        return LookupRequest(arxiv_id, record) if arxiv_id else None
+        return LookupRequest(canonical_id(arxiv_id), record) if arxiv_id else None
 
     def fetch(self, requests: Sequence[LookupRequest]) -> Iterator[tuple[LookupRequest, LookupResult]]:
         for start in range(0, len(requests), self.batch_size):
@@ -72,6 +73,14 @@ class ArxivSource:
             return parse_feed(body)
         except ArxivError as error:
             raise ArxivError(f"{self.base_url}: {error}") from None
+
+
+def canonical_id(arxiv_id: str) -> str:
+    """Drop the subject class of an old-style ID (``math.GT/0309136`` -> ``math/0309136``).
+
+    The API writes old-style entry ids without it, so the requested ID would not match the entry.
+    """
+    return _SUBJECT_CLASS.sub(r"\1/", arxiv_id)
 
 
 def parse_feed(body: bytes) -> dict[str, LookupResult]:

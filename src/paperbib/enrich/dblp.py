@@ -25,6 +25,8 @@ from paperbib.model import Record
 from paperbib.text import normalise_title
 from paperbib.venues import Catalogue, default_catalogue, lookup_form
 
+# NOTE: only the first MAX_HITS hits are read. A title shared by more papers can hide the right
+# record, which then counts as not found; a wrong record is never accepted this way.
 MAX_HITS = 30
 _VOLUME_SUFFIX = re.compile(r"\s*\(\d+\)$")  # "ECCV (12)": the proceedings volume, not part of the venue name
 
@@ -67,9 +69,9 @@ class DblpSource:
 
     def choose(self, record: Record, hits: list[dict[str, Any]]) -> LookupResult:
         """Accept the one hit with the record's normalised title, venue and year, and nothing else."""
-        wanted_title = normalise_title(record.title)
+        list_title = normalise_title(record.title)
         in_venue = [hit for hit in hits if _year(hit) == record.year and self._same_venue(record, hit)]
-        exact = [hit for hit in in_venue if normalise_title(_title(hit)) == wanted_title]
+        exact = [hit for hit in in_venue if normalise_title(_title(hit)) == list_title]
         if len(exact) == 1:
             hit = exact[0]
             return LookupResult(Status.RESOLVED, _metadata(hit), f"DBLP record {hit.get('key', '?')}")
