@@ -1,4 +1,4 @@
-"""A local HTTP server on 127.0.0.1 that answers like arXiv, DBLP, OpenReview and Crossref from recorded files.
+"""A local HTTP server on 127.0.0.1 that responds like arXiv, DBLP, OpenReview and Crossref with recorded files.
 
 Each source lives under its own path prefix, so one server stands in for all four. Requests that
 match no route get a 404, like an unknown DOI at Crossref.
@@ -27,7 +27,7 @@ class Reply:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0  # seconds to wait before answering, to provoke client timeouts
+    delay: float = 0.0  # seconds to wait before responding, to provoke client timeouts
 
 
 def fixture(name: str, status: int = 200, **headers: str) -> Reply:
@@ -133,7 +133,7 @@ class FakeApi:
 
 
 def standard_routes(api: FakeApi) -> None:
-    """Routes for every paper of fixtures/enrich/papers.md, all answered at the first request."""
+    """Routes for every paper of fixtures/enrich/papers.md, each with a response to the first request."""
     api.arxiv({"2401.01111", "2402.03333", "2305.02222"}, fixture("arxiv_batch.xml"))
     api.dblp("sparse token routing for efficient decoding", fixture("dblp_sparse_token_routing.json"))
     api.dblp("learning to compress prompts", fixture("dblp_two_candidates.json"))

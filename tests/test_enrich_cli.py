@@ -1,4 +1,4 @@
-"""paperbib enrich against a local server that answers in the real formats of arXiv, DBLP, OpenReview and Crossref."""
+"""paperbib enrich against a local server that responds in the real formats of arXiv, DBLP, OpenReview and Crossref."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ UNRESOLVED_KEYS = (
 def no_public_services(monkeypatch, tmp_path):
     """Point every source at a closed local port and the user cache at a temporary folder.
 
-    A test that forgets an option then fails with a connection error instead of reaching a public service.
+    A test that leaves out an option then fails with a connection error instead of reaching a public service.
     """
     for name in ("ARXIV", "DBLP", "OPENREVIEW", "OPENREVIEW_V1", "CROSSREF"):
         monkeypatch.setenv(f"PAPERBIB_{name}_URL", "http://127.0.0.1:9")
@@ -186,7 +186,7 @@ def test_crossref_503_retries_exhausted(workdir, api):
     assert route.calls == 3
     entry = sidecar(workdir)["arxiv:2305.02222"]
     assert entry["lookups"]["crossref"] == "failed"
-    # Without Crossref's answer the DBLP fields are used, DBLP's DOI included.
+    # Without a Crossref response the DBLP fields are used, DBLP's DOI included.
     assert entry["fields"]["doi"] == {"source": "dblp", "value": "10.18653/V1/2023.ACL-LONG.901"}
     assert "HTTP status 503" in result.stderr
 
@@ -380,7 +380,10 @@ def test_progress_bar_on_tty(workdir, api):
     import sys
 
     standard_routes(api)
-    controller, terminal = pty.openpty()
+    try:
+        controller, terminal = pty.openpty()
+    except OSError as error:
+        pytest.skip(f"no pseudo-terminal available: {error}")
     arguments = [sys.executable, "-m", "paperbib", "enrich", "papers.md", "--cache", "cache", *api.cli_options()]
     with subprocess.Popen(arguments, cwd=workdir, stdout=subprocess.PIPE, stderr=terminal) as process:
         os.close(terminal)
@@ -451,3 +454,18 @@ def test_offline_refresh_rejected(workdir, api):
     result = run_enrich(workdir, api, "--offline", "--refresh")
     assert result.exit_code == 2
     assert "cannot be combined" in result.stderr
+
+
+def test_stdin_input_rejected():
+    result = CliRunner().invoke(main, ["enrich", "-"], input="- A Paper [[paper](https://example.org/a)]\n")
+    assert result.exit_code == 2
+    assert "the sidecar is written beside it" in result.stderr
+
+
+def test_base_url_option_checked(workdir):
+    result = CliRunner().invoke(main, ["enrich", str(workdir / "papers.md"), "--base-url", "dblp"])
+    assert result.exit_code == 2
+    assert "expected SOURCE=VALUE, got 'dblp'" in result.stderr
+    result = CliRunner().invoke(main, ["enrich", str(workdir / "papers.md"), "--base-url", "dblp=ftp://x"])
+    assert result.exit_code == 1
+    assert "expected an http:// or https:// URL" in result.stderr
