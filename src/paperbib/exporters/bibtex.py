@@ -96,7 +96,8 @@ def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diag
     if record.year is not None:
         fields.append(("year", str(record.year)))
     if info is not None:
-        if info.publisher:
+        # An arXiv preprint is identified by eprint and archivePrefix; @misc has no publisher field in biblatex.
+        if info.publisher and info.kind != "preprint":
             fields.append(("publisher", text(info.publisher)))
         if info.series:
             fields.append(("series", text(info.series)))
