@@ -68,7 +68,3 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
         text = text[1:]
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
-
-def display_name(path: str) -> str:
-    """The name used in messages: the path as given, relative where it is relative."""
-    return "<stdin>" if path == STDIN else os.path.normpath(path)

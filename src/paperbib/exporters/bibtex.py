@@ -97,7 +97,8 @@ def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diag
         fields.append(("year", str(record.year)))
     # The catalogue's publisher and volume win over those fetched by paperbib enrich.
     publisher = (info.publisher if info is not None else "") or record.publisher
-    if publisher:
+    # An arXiv preprint is identified by eprint and archivePrefix; @misc has no publisher field in biblatex.
+    if publisher and not (info is not None and info.kind == "preprint"):
         fields.append(("publisher", text(publisher)))
     if info is not None and info.series:
         fields.append(("series", text(info.series)))

@@ -5,16 +5,25 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from paperbib.model import Record
-from paperbib.venues import lookup_form
+from paperbib.venues import Catalogue, default_catalogue, lookup_form
 
 
-def filter_records(records: list[Record], venues: Collection[str] = (), years: Collection[int] = ()) -> list[Record]:
+def filter_records(
+    records: list[Record],
+    venues: Collection[str] = (),
+    years: Collection[int] = (),
+    catalogue: Catalogue | None = None,
+) -> list[Record]:
     """Keep records whose venue matches one of ``venues`` and whose year is one of ``years``.
 
-    An empty collection means no filter. A venue matches by its catalogue id, its short name or its
-    name as written in the list, compared case-insensitively.
+    An empty collection means no filter. A venue matches by any name the catalogue knows for it
+    (``NIPS`` selects NeurIPS papers), or by its name as written in the list, in any case.
     """
-    wanted = {lookup_form(venue) for venue in venues}
+    catalogue = catalogue or default_catalogue()
+    wanted = set()
+    for venue in venues:
+        known = catalogue.find(venue)
+        wanted.add(lookup_form(known.id if known else venue))
     kept = []
     for record in records:
         if years and record.year not in years:

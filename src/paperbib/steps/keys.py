@@ -51,14 +51,18 @@ def assign_keys(records: list[Record]) -> list[Record]:
     return [replace(record, key=key) for record, key in zip(records, keys, strict=True)]
 
 
+# Removed without a word break, so "Don't" gives "dont", "Q&A" gives "qa" and "Bit-Flips" gives "bitflips".
+_JOINING = frozenset("'’‘&-\u2010\u2011")
+
+
 def title_words(title: str) -> list[str]:
-    """ASCII words of a title for keys: math removed, quotes dropped, other scripts transliterated."""
+    """ASCII words of a title for keys: math removed, quotes and hyphens dropped, other scripts transliterated."""
     from anyascii import anyascii
 
     text = "".join(chunk for is_math, chunk in split_math(title) if not is_math)
     pieces: list[str] = []
     for char in unicodedata.normalize("NFC", text):
-        if char in "'’‘&":
+        if char in _JOINING:
             continue
         category = unicodedata.category(char)
         if category[0] not in "LN":
