@@ -67,4 +67,3 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     if text.startswith("\ufeff"):
         text = text[1:]
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
