@@ -188,3 +188,50 @@ def test_bad_year_is_usage_error():
 
 def test_papers_path_is_real():
     assert PAPERS.exists()
+
+
+def test_output_may_not_be_the_input(tmp_path):
+    path = tmp_path / "list.md"
+    path.write_bytes((TRICKY / "percent.md").read_bytes())
+    result = paperbib("export", str(path), "-o", str(tmp_path / "." / "list.md"))
+    assert_clean_error(result, "is the input list itself", status=2)
+    assert path.read_bytes() == (TRICKY / "percent.md").read_bytes()
+
+
+def test_output_through_symlink_writes_target(tmp_path):
+    target = tmp_path / "target.bib"
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.bib"
+    link.symlink_to(target)
+    assert paperbib("export", "-o", str(link)).returncode == 0
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8").count("@inproceedings{") == 101
+
+
+def test_output_to_fifo_and_device(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    assert paperbib("export", "-o", str(fifo)).returncode == 0
+    assert reader.communicate(timeout=60)[0].count(b"@inproceedings{") == 101
+    assert fifo.is_fifo()
+    assert paperbib("export", "-o", os.devnull).returncode == 0
+    assert Path(os.devnull).is_char_device()
+
+
+def test_venue_typo_writes_nothing(tmp_path):
+    output = tmp_path / "mine.bib"
+    output.write_text("precious\n", encoding="utf-8")
+    result = paperbib("export", "--venue", "icrl", "-o", str(output))
+    assert_clean_error(result, "--venue 'icrl' matches no paper; did you mean", "iclr", "nothing written")
+    assert output.read_text(encoding="utf-8") == "precious\n"
+
+
+def test_invalid_url_is_a_warning_not_a_skip(tmp_path):
+    path = tmp_path / "ftp.md"
+    path.write_text("# 2021\n## ICML-2021\n- Good Paper [[paper](https://x.org/g)] [[code](ftp://x.org/c)]\n")
+    result = paperbib("export", str(path), "--strict")
+    assert result.returncode == 0
+    stderr = result.stderr.decode()
+    assert "exported 1 entry (0 skipped)" in stderr
+    assert "invalid URL 'ftp://x.org/c'" in stderr

@@ -37,3 +37,31 @@ def test_same_title_other_year_is_kept():
         "# 2023\n## ICLR-2023\n- Sparse Things [[paper](https://a.org/2)]\n"
     )
     assert len(bibliography.records) == 2
+
+
+def test_published_listing_wins_over_preprint():
+    bibliography = run(
+        "# 2023\n## arXiv\n- Fast Sparse Transformers [[arxiv](https://arxiv.org/abs/2301.11111)]\n"
+        "# 2024\n## ICLR-2024\n- Fast Sparse Transformers [[paper](https://openreview.net/forum?id=FST1)] "
+        "[[arxiv](https://arxiv.org/abs/2301.11111v2)]\n"
+    )
+    (record,) = bibliography.records
+    assert record.venue_info.id == "iclr"
+    assert record.year == 2024
+    assert record.ids.arxiv == "2301.11111v2"
+    assert record.location.line == 6
+    assert [location.line for location in record.duplicates] == [3]
+
+
+def test_symbols_distinguish_titles():
+    bibliography = run(
+        "# 2024\n## ICLR-2024\n- C++ Programming Tips [[paper](https://a.org/1)]\n"
+        "- C# Programming Tips [[paper](https://a.org/1)]\n"
+    )
+    assert len(bibliography.records) == 2
+
+
+def test_titles_without_words_are_not_merged():
+    bibliography = run("# 2024\n## ICLR-2024\n- ??? [[paper](https://a.org/1)]\n- ... [[paper](https://a.org/2)]\n")
+    assert len(bibliography.records) == 2
+    assert not [d for d in bibliography.diagnostics if d.code in (Code.DUPLICATE, Code.DUPLICATE_TITLE)]

@@ -49,11 +49,11 @@ def test_entry_shape_per_venue(papers, papers_bib):
         "iclr2024-model-tells-discard": {"publisher": "{OpenReview.net}", "eprint": "2310.01801"},
         "icml2023-losparse-structured-compression": {
             "volume": "202",
-            "series": "Proceedings of Machine Learning Research",
+            "series": "{Proceedings of Machine Learning Research}",
             "publisher": "{PMLR}",
         },
         "neurips2023-memoryefficient-finetuning-compressed": {"volume": "36"},
-        "aaai2024-epsd-early-pruning": {"volume": "38", "publisher": "{AAAI} Press"},
+        "aaai2024-epsd-early-pruning": {"volume": "38", "publisher": "{AAAI Press}"},
         "acl2023-deep-model-compression": {"doi": "10.18653/v1/2023.acl-long.381"},
     }
     for key, fields in expected.items():
@@ -62,7 +62,7 @@ def test_entry_shape_per_venue(papers, papers_bib):
         for name, value in fields.items():
             assert entry.fields[name] == value, (key, name)
     eccv = next(entry for entry in data.entries.values() if "ECCV" in entry.fields["booktitle"])
-    assert eccv.fields["series"] == "Lecture Notes in Computer Science"
+    assert eccv.fields["series"] == "{Lecture Notes in Computer Science}"
 
 
 def test_reexport_is_byte_identical(papers_bib):
@@ -151,4 +151,44 @@ def test_no_at_sign_in_comments(tmp_path):
 
 def test_short_booktitle():
     text = export(load_tricky("acronyms.md"), booktitle="short")
-    assert "booktitle = {Proc. {ICLR} 2024}" in text
+    assert "booktitle = {{Proc. ICLR 2024}}" in text
+
+
+def test_venue_names_are_protected_whole(papers_bib):
+    assert "booktitle = {{The Twelfth International Conference on Learning Representations, ICLR 2024, " in papers_bib
+
+
+def test_arxiv_urls_are_canonical():
+    text = export(load_tricky("arxiv_versions.md"))
+    assert "url = {https://arxiv.org/abs/2401.20000}" in text
+    assert "http://arxiv.org" not in text
+    assert "/pdf/" not in text
+
+
+def test_control_characters_are_dropped(tmp_path):
+    path = tmp_path / "control.md"
+    path.write_text(
+        "# 2021\n## ICML-2021\n- Ti\x01tle with \x1b control [[paper](https://x.org/p)]\n", encoding="utf-8"
+    )
+    result = BibtexExporter().export(load(str(path)).records, ExportOptions())
+    assert "title = {Title with control}" in result.text
+    assert any("U+0001" in diagnostic.message for diagnostic in result.diagnostics)
+
+
+def test_title_without_latex_form_is_reported(tmp_path):
+    path = tmp_path / "emoji_only.md"
+    path.write_text("# 2021\n## ICML-2021\n- 🦙 [[paper](https://x.org/p)]\n", encoding="utf-8")
+    result = BibtexExporter().export(load(str(path)).records, ExportOptions())
+    assert "title = {}," in result.text
+    assert "key = " not in result.text
+    assert any("title is empty" in diagnostic.message for diagnostic in result.diagnostics)
+
+
+def test_header_names_the_file_only(papers):
+    text = BibtexExporter().export(papers.records[:1], ExportOptions(source_name="/some/where/papers.md")).text
+    assert text.splitlines()[0].endswith("from papers.md")
+
+
+def test_utf8_mode_keeps_variation_selectors():
+    text = export(load_tricky("emoji.md"), bib_encoding="utf8")
+    assert "\u26a1\ufe0f" in text

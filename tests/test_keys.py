@@ -101,3 +101,16 @@ def test_keys_without_year_or_venue():
     assert keys == ["arxiv2024-survey-cache-compression", "workshop-pruning-retraining"]
     for key in keys:
         assert KEY_PATTERN.match(key)
+
+
+def test_titles_with_equal_words_get_distinct_keys(tmp_path):
+    path = tmp_path / "same_words.md"
+    path.write_text(
+        "# 2021\n## ICML-2021\n- $x$ [[paper](https://x.org/p)]\n- $y$ [[paper](https://x.org/p)]\n"
+        "- Δ-Nets [[paper](https://x.org/q)]\n- D-Nets [[paper](https://x.org/q)]\n",
+        encoding="utf-8",
+    )
+    keys = [record.key for record in load(str(path)).records]
+    assert len(set(keys)) == 4
+    for key in keys:
+        assert KEY_PATTERN.match(key)

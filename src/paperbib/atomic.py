@@ -13,10 +13,16 @@ from paperbib.errors import PaperbibError
 def write_atomic(path: str, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
-    An existing file keeps its permissions, and it is left untouched when anything fails.
+    An existing file keeps its permissions, and it is left untouched when anything fails. A symbolic
+    link is followed, so its target gets the new content. A device or a named pipe (``/dev/null``,
+    ``/dev/stdout``, a FIFO) cannot be replaced by a rename, so it is written to directly.
     Raises PaperbibError with the path and the reason.
     """
-    folder = os.path.dirname(os.path.abspath(path))
+    path = os.path.realpath(path)
+    if os.path.exists(path) and not os.path.isdir(path) and not os.path.isfile(path):
+        _write_in_place(path, data)
+        return
+    folder = os.path.dirname(path)
     if os.path.isdir(path):
         raise PaperbibError(f"{path}: is a directory, expected an output file name")
     if not os.path.isdir(folder):
@@ -43,3 +49,11 @@ def write_atomic(path: str, data: bytes) -> None:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+def _write_in_place(path: str, data: bytes) -> None:
+    try:
+        with open(path, "wb") as stream:
+            stream.write(data)
+    except OSError as error:
+        raise PaperbibError(f"{path}: cannot write: {error.strerror or error}") from None

@@ -54,4 +54,4 @@ class Diagnostic:
         return f"{self.location}: {self.severity.value}: {self.message} [{self.code.value}]"
 
 
-_SKIP_CODES = {Code.SKIPPED_LINE, Code.UNCLOSED_LINK, Code.EMPTY_TITLE, Code.MALFORMED_URL}
+_SKIP_CODES = {Code.SKIPPED_LINE, Code.UNCLOSED_LINK, Code.EMPTY_TITLE}

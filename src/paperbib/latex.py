@@ -82,15 +82,19 @@ class _Piece:
     macro_letter: bool = False  # a letter written as a math or text macro, e.g. $\alpha$
 
 
-def title_to_latex(text: str, mode: str = LATEX) -> Conversion:
-    """Convert a plain Unicode title (with optional ``$...$`` math) to a BibTeX field value."""
+def title_to_latex(text: str, mode: str = LATEX, protect_words: bool = True) -> Conversion:
+    """Convert a plain Unicode title (with optional ``$...$`` math) to a BibTeX field value.
+
+    With ``protect_words`` false, capitalised words are not braced; the caller then braces the
+    whole value, as for venue and publisher names.
+    """
     result = Conversion("")
     out: list[str] = []
     for is_math, chunk in split_math(unicodedata.normalize("NFC", text)):
         if is_math:
             out.append("{" + chunk + "}")
         else:
-            out.append(_convert_text(chunk, mode, result))
+            out.append(_convert_text(chunk, mode, result, protect_words))
     result.value = _MULTIPLE_SPACES.sub(" ", "".join(out)).strip()
     return result
 
@@ -106,7 +110,7 @@ _WHITESPACE = re.compile(r"(\s+)")
 _MULTIPLE_SPACES = re.compile(r" {2,}")
 
 
-def _convert_text(text: str, mode: str, result: Conversion) -> str:
+def _convert_text(text: str, mode: str, result: Conversion, protect_words: bool = True) -> str:
     out: list[str] = []
     for token in _WHITESPACE.split(text):
         if not token:
@@ -114,11 +118,11 @@ def _convert_text(text: str, mode: str, result: Conversion) -> str:
         if token.isspace():
             out.append("~" if "\u00a0" in token else " ")
             continue
-        out.append(_convert_word(token, mode, result))
+        out.append(_convert_word(token, mode, result, protect_words))
     return "".join(out)
 
 
-def _convert_word(word: str, mode: str, result: Conversion) -> str:
+def _convert_word(word: str, mode: str, result: Conversion, protect_words: bool = True) -> str:
     """Convert one space-delimited token; runs of word characters are protected as units."""
     pieces = [_piece(char, mode, result) for char in word]
     out: list[str] = []
@@ -126,7 +130,7 @@ def _convert_word(word: str, mode: str, result: Conversion) -> str:
 
     def flush() -> None:
         if run:
-            out.append(_protect_run(run))
+            out.append(_protect_run(run) if protect_words else "".join(piece.latex for _, piece in run))
             run.clear()
 
     for char, piece in zip(word, pieces, strict=True):
@@ -153,15 +157,19 @@ def _protect_run(run: list[tuple[str, _Piece]]) -> str:
 def _piece(char: str, mode: str, result: Conversion) -> _Piece:
     if char in _ASCII_SPECIALS:
         return _Piece(_ASCII_SPECIALS[char], char == "&")
+    if unicodedata.category(char) == "Cc":
+        # Control characters stop pdflatex ("invalid character") and mean nothing in a title.
+        result.dropped.append(char)
+        return _Piece("", False)
     if char.isascii():
         return _Piece(char, char.isalnum() or char in "'+.")
-    if char in _DROPPED:
-        return _Piece("", False)
     if mode == UTF8:
         if char == "\u00a0":
             return _Piece("~", False)
         letter = unicodedata.category(char)[0] in "LN"
         return _Piece(char, letter, letter and unicodedata.category(char) not in ("Lo",) and not _is_latin(char))
+    if char in _DROPPED:
+        return _Piece("", False)
     return _latex_piece(char, result)
 
 

@@ -102,7 +102,17 @@ def clean_title(text: str) -> str:
 
 
 def normalise_title(title: str) -> str:
-    """A comparison form of a title: NFKC, case-folded, letters and digits only, single spaces."""
+    """Return a comparison form of a title: NFKC, case-folded, single spaces, punctuation removed.
+
+    Letters, digits and symbols such as ``+`` and ``#`` are kept, so "C++ Tips" and "C# Tips" differ.
+    """
     folded = unicodedata.normalize("NFKC", title).casefold()
-    kept = [char if char.isalnum() else " " for char in folded]
+    kept = []
+    for char in folded:
+        if char.isalnum():
+            kept.append(char)
+        elif char in "#+" or unicodedata.category(char).startswith("S"):
+            kept.append(f" {char} ")
+        else:
+            kept.append(" ")
     return " ".join("".join(kept).split())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from paperbib.identifiers import arxiv_id_from_url
 from paperbib.model import Record
 
 _SCHEMELESS_HOST = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/|$)", re.IGNORECASE)
@@ -33,6 +34,9 @@ def main_url(record: Record) -> str | None:
     """The URL that exporters write for a record: its paper link, else its arXiv abstract page."""
     url = record.paper_url
     normalised = normalise_url(url) if url else None
+    if normalised is not None and arxiv_id_from_url(normalised):
+        # pdf, http and export.arxiv.org links all become the abstract page of the same version.
+        normalised = f"https://arxiv.org/abs/{arxiv_id_from_url(normalised)}"
     if normalised is None and record.ids.arxiv:
         normalised = f"https://arxiv.org/abs/{record.ids.arxiv}"
     return normalised

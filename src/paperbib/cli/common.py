@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import difflib
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from paperbib.diagnostics import Diagnostic, Severity
 from paperbib.errors import PaperbibError
+
+if TYPE_CHECKING:
+    from paperbib.model import Record
+    from paperbib.pipeline import Bibliography
 
 DEFAULT_INPUT = "papers.md"
 
@@ -82,3 +88,47 @@ def write_output(text: str, output: str | None) -> None:
         stream.flush()
     else:
         write_atomic(output, data)
+
+
+def check_not_input(input_path: str, output: str | None) -> None:
+    """Reject ``-o`` naming the input list itself, which the export would overwrite."""
+    if output is None or output == "-" or input_path == "-":
+        return
+    try:
+        same = os.path.samefile(input_path, output)
+    except OSError:
+        return
+    if same:
+        raise click.UsageError(f"-o {output} is the input list itself; choose another output file")
+
+
+def select_records(bibliography: Bibliography, venues: Sequence[str], years: Sequence[int]) -> list[Record]:
+    """Apply --venue and --year; an empty selection is an error, so that no output file is emptied.
+
+    A --venue value that names no venue of the list gets the closest venue names in the message.
+    """
+    from paperbib.steps.filters import filter_records
+    from paperbib.venues import default_catalogue, lookup_form
+
+    records = filter_records(bibliography.records, venues, years)
+    if records:
+        return records
+    present = sorted(
+        {
+            record.venue_info.short if record.venue_info else record.venue
+            for record in bibliography.records
+            if record.venue
+        }
+    )
+    catalogue = default_catalogue()
+    hints = []
+    for venue in venues:
+        known = catalogue.find(venue)
+        if known is None or lookup_form(known.short) not in {lookup_form(name) for name in present}:
+            close = difflib.get_close_matches(venue.lower(), [name.lower() for name in present], n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            hints.append(f"--venue {venue!r} matches no paper{hint}")
+    detail = "; ".join(hints) or "no paper matches --venue/--year"
+    raise click.ClickException(
+        f"{bibliography.source_name}: {detail} (venues in the list: {', '.join(present) or 'none'}); nothing written"
+    )

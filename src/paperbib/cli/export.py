@@ -6,7 +6,15 @@ import sys
 
 import click
 
-from paperbib.cli.common import input_argument, print_diagnostics, read_options, reported_errors, write_output
+from paperbib.cli.common import (
+    check_not_input,
+    input_argument,
+    print_diagnostics,
+    read_options,
+    reported_errors,
+    select_records,
+    write_output,
+)
 
 
 @click.command()
@@ -61,7 +69,6 @@ def export(
     """
     from paperbib.exporters import ExportOptions, available, get_exporter
     from paperbib.pipeline import load
-    from paperbib.steps.filters import filter_records
 
     if format_name == "help":
         for name in available():
@@ -73,6 +80,7 @@ def export(
         raise click.BadParameter(
             f"unknown format {format_name!r}; installed: {', '.join(available())}", param_hint="--to"
         ) from None
+    check_not_input(input_path, output)
     with reported_errors():
         bibliography = load(input_path, encoding=encoding)
         print_diagnostics(bibliography.diagnostics, quiet)
@@ -81,7 +89,7 @@ def export(
             raise click.ClickException(f"{bibliography.source_name}: no papers found ({skipped} lines skipped)")
         if strict and skipped:
             raise click.ClickException(f"{skipped} lines skipped; nothing written because of --strict")
-        records = filter_records(bibliography.records, venues, years)
+        records = select_records(bibliography, venues, years)
         options = ExportOptions(source_name=bibliography.source_name, bib_encoding=bib_encoding, booktitle=booktitle)
         result = exporter.export(records, options)
         print_diagnostics(result.diagnostics, quiet)
@@ -89,5 +97,6 @@ def export(
     destination = f" to {output}" if output and output != "-" else ""
     filtered = len(bibliography.records) - len(records)
     detail = f"{skipped} skipped" + (f", {filtered} filtered out" if filtered else "")
-    click.echo(f"exported {len(records)} entries{destination} ({detail})", err=True)
+    noun = "entry" if len(records) == 1 else "entries"
+    click.echo(f"exported {len(records)} {noun}{destination} ({detail})", err=True)
     sys.stdout.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from paperbib.cli.common import input_argument, print_diagnostics, read_options, reported_errors
+from paperbib.cli.common import input_argument, print_diagnostics, read_options, reported_errors, select_records
 
 
 @click.command("list")
@@ -15,12 +15,11 @@ def list_command(
 ) -> None:
     """List the papers of INPUT (default: papers.md) with their citation keys, one per line."""
     from paperbib.pipeline import load
-    from paperbib.steps.filters import filter_records
 
     with reported_errors():
         bibliography = load(input_path, encoding=encoding)
     print_diagnostics(bibliography.diagnostics, quiet)
-    records = filter_records(bibliography.records, venues, years)
+    records = select_records(bibliography, venues, years)
     rows = [
         (
             record.key,

@@ -7,6 +7,7 @@ a field that the standard BibTeX styles do not print and that biblatex's data mo
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 from paperbib import __version__
@@ -30,7 +31,8 @@ class BibtexExporter:
         diagnostics: list[Diagnostic] = []
         header = f"% Written by paperbib {__version__}"
         if options.source_name:
-            header += f" from {options.source_name}"
+            # The file name only, so that the output does not depend on where the list was read from.
+            header += f" from {os.path.basename(options.source_name)}"
         chunks = [header.replace("@", "(at)") + "\n"]
         for record in records:
             fields = bibtex_fields(record, options, diagnostics)
@@ -50,8 +52,8 @@ def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diag
     """The (name, value) pairs of one entry, in output order, values already in BibTeX syntax."""
     fields: list[tuple[str, str]] = []
 
-    def text(value: str) -> str:
-        conversion = title_to_latex(value, options.bib_encoding)
+    def text(value: str, protect_words: bool = True) -> str:
+        conversion = title_to_latex(value, options.bib_encoding, protect_words)
         if conversion.dropped:
             characters = " ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(conversion.dropped))
             diagnostics.append(
@@ -73,7 +75,20 @@ def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diag
             )
         return conversion.value
 
+    def name(value: str) -> str:
+        """A venue, publisher or series name: braced whole, because styles must not change its case."""
+        return "{" + text(value, protect_words=False) + "}"
+
     title = text(record.title)
+    if not title:
+        diagnostics.append(
+            Diagnostic(
+                record.location,
+                Severity.WARNING,
+                Code.UNMAPPED_CHARACTER,
+                f"{record.key}: the title is empty in BibTeX: none of its characters has a LaTeX form",
+            )
+        )
     fields.append(("title", title))
     if record.authors:
         fields.append(
@@ -86,22 +101,22 @@ def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diag
     if info is not None:
         container = info.booktitle if options.booktitle == "long" else info.short_booktitle
         if info.entry_type == "article":
-            fields.append(("journal", text(container)))
+            fields.append(("journal", name(container)))
         elif info.entry_type in ("inproceedings", "incollection", "proceedings"):
-            fields.append(("booktitle", text(container)))
+            fields.append(("booktitle", name(container)))
         elif info.kind != "preprint":
-            fields.append(("howpublished", text(container)))
+            fields.append(("howpublished", name(container)))
     elif record.venue:
-        fields.append(("booktitle" if entry_type(record) == "inproceedings" else "howpublished", text(record.venue)))
+        fields.append(("booktitle" if entry_type(record) == "inproceedings" else "howpublished", name(record.venue)))
     if record.year is not None:
         fields.append(("year", str(record.year)))
     # The catalogue's publisher and volume win over those fetched by paperbib enrich.
     publisher = (info.publisher if info is not None else "") or record.publisher
     # An arXiv preprint is identified by eprint and archivePrefix; @misc has no publisher field in biblatex.
     if publisher and not (info is not None and info.kind == "preprint"):
-        fields.append(("publisher", text(publisher)))
+        fields.append(("publisher", name(publisher)))
     if info is not None and info.series:
-        fields.append(("series", text(info.series)))
+        fields.append(("series", name(info.series)))
     volume = (info.volume if info is not None else "") or record.volume
     if volume:
         fields.append(("volume", text(volume)))
@@ -117,7 +132,7 @@ def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diag
         fields.append(("archivePrefix", "arXiv"))
         if "/" in record.ids.arxiv:
             fields.append(("primaryClass", record.ids.arxiv.split("/")[0]))
-    if not record.authors:
+    if not record.authors and title:
         # Styles sort and label author-less entries by this field instead of warning "need key".
         fields.append(("key", title))
     other_links = [

@@ -53,9 +53,13 @@ def dedupe(records: list[Record]) -> tuple[list[Record], list[Diagnostic]]:
     return kept, diagnostics
 
 
-def _title_key(record: Record) -> tuple[str, str, int | None]:
+def _title_key(record: Record) -> tuple[str, str, int | None] | None:
+    """The title, venue and year a duplicate must share; None for a title with nothing to compare."""
+    title = normalise_title(record.title)
+    if not title:
+        return None
     venue = record.venue_info.id if record.venue_info else (record.venue or "")
-    return normalise_title(record.title), venue, record.year
+    return title, venue, record.year
 
 
 def _find_same(
@@ -67,7 +71,10 @@ def _find_same(
     arxiv = record.ids.arxiv_base
     if arxiv and arxiv in by_arxiv:
         return by_arxiv[arxiv]
-    for index in by_title.get(_title_key(record), []):
+    title_key = _title_key(record)
+    if title_key is None:
+        return None
+    for index in by_title.get(title_key, []):
         if _compatible(kept[index], record):
             return index
     return None
@@ -89,25 +96,55 @@ def _register(
 ) -> None:
     if record.ids.arxiv_base:
         by_arxiv.setdefault(record.ids.arxiv_base, index)
-    indexes = by_title.setdefault(_title_key(record), [])
+    title_key = _title_key(record)
+    if title_key is None:
+        return
+    indexes = by_title.setdefault(title_key, [])
     if index not in indexes:
         indexes.append(index)
 
 
 def _merge(original: Record, duplicate: Record) -> Record:
-    urls = {link.url for link in original.links}
-    links = original.links + [link for link in duplicate.links if link.url not in urls]
+    """Combine two listings of one paper.
+
+    The listing with a published venue wins over a preprint or venue-less one, so a paper listed
+    under arXiv and later under ICLR becomes the ICLR paper. Links and identifiers are united, and
+    the arXiv ID keeps the highest version given.
+    """
+    primary, secondary = (duplicate, original) if _rank(duplicate) < _rank(original) else (original, duplicate)
+    urls = {link.url for link in primary.links}
+    links = primary.links + [link for link in secondary.links if link.url not in urls]
     ids = Identifiers(
         **{
-            name: getattr(original.ids, name) or getattr(duplicate.ids, name)
+            name: getattr(primary.ids, name) or getattr(secondary.ids, name)
             for name in Identifiers.__dataclass_fields__
         }
     )
+    ids = replace(ids, arxiv=_newest_arxiv(primary.ids.arxiv, secondary.ids.arxiv))
+    others = sorted({original.location, duplicate.location, *original.duplicates} - {primary.location})
     return replace(
-        original,
+        primary,
         links=links,
         ids=ids,
-        authors=original.authors or duplicate.authors,
-        note=original.note or duplicate.note,
-        duplicates=[*original.duplicates, duplicate.location],
+        authors=primary.authors or secondary.authors,
+        note=primary.note or secondary.note,
+        duplicates=others,
     )
+
+
+def _rank(record: Record) -> int:
+    """0 for a paper with a published venue, 1 for a preprint or a paper without a venue."""
+    info = record.venue_info
+    return 0 if info is not None and info.kind != "preprint" else 1
+
+
+def _newest_arxiv(first: str | None, second: str | None) -> str | None:
+    candidates = [arxiv for arxiv in (first, second) if arxiv]
+    if not candidates:
+        return None
+
+    def version(arxiv: str) -> int:
+        head, sep, tail = arxiv.rpartition("v")
+        return int(tail) if sep and tail.isdigit() and head[-1:].isdigit() else 0
+
+    return max(candidates, key=version)

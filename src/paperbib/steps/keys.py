@@ -47,7 +47,8 @@ def assign_keys(records: list[Record]) -> list[Record]:
             counts[key] += 1
         for index, key in extended.items():
             keys[index] = key if counts[key] == 1 else f"{key}-{_identity_hash(records[index])}"
-    _check_unique(records, keys)
+    keys = _number_remaining(records, keys)
+    _check_pattern(records, keys)
     return [replace(record, key=key) for record, key in zip(records, keys, strict=True)]
 
 
@@ -98,16 +99,32 @@ def _key(record: Record, word_count: int) -> str:
 
 
 def _identity_hash(record: Record) -> str:
-    """Six hex digits from what identifies the paper itself, never from its position."""
-    identity = record.ids.arxiv_base or record.paper_url or record.title
+    """Six hex digits from what identifies the paper itself (link or arXiv ID, and title), never its position."""
+    identity = f"{record.ids.arxiv_base or record.paper_url or ''}\n{record.title}"
     return hashlib.sha1(identity.encode("utf-8")).hexdigest()[:6]
 
 
-def _check_unique(records: list[Record], keys: list[str]) -> None:
-    seen: dict[str, Record] = {}
+def _number_remaining(records: list[Record], keys: list[str]) -> list[str]:
+    """Append -2, -3, ... to keys that are still shared.
+
+    This happens only for papers whose venue, year, title words, link and title all agree after
+    normalisation, e.g. two titles that differ only in a math span. Their order comes from their
+    content, and from their line only when the content is equal.
+    """
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, key in enumerate(keys):
+        groups[key].append(index)
+    numbered = list(keys)
+    for key, members in groups.items():
+        if len(members) == 1:
+            continue
+        members.sort(key=lambda index: (records[index].title, records[index].paper_url or "", records[index].location))
+        for position, index in enumerate(members[1:], start=2):
+            numbered[index] = f"{key}-{position}"
+    return numbered
+
+
+def _check_pattern(records: list[Record], keys: list[str]) -> None:
     for record, key in zip(records, keys, strict=True):
         if not KEY_PATTERN.match(key):
             raise AssertionError(f"generated key {key!r} for {record.location} has invalid characters")
-        if key in seen:
-            raise AssertionError(f"generated key {key!r} twice: {seen[key].location} and {record.location}")
-        seen[key] = record
