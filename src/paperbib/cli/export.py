@@ -88,6 +88,8 @@ def export(
         write_output(result.text, output)
     destination = f" to {output}" if output and output != "-" else ""
     filtered = len(bibliography.records) - len(records)
-    detail = f"{skipped} skipped" + (f", {filtered} filtered out" if filtered else "")
+    merged = sum(len(record.duplicates) for record in bibliography.records)
+    detail = f"{skipped} skipped" + (f", {merged} duplicates merged" if merged else "")
+    detail += f", {filtered} filtered out" if filtered else ""
     click.echo(f"exported {len(records)} entries{destination} ({detail})", err=True)
     sys.stdout.flush()

@@ -45,6 +45,10 @@ _YEAR_PREFIX = re.compile(r"^(?P<year>(?:19|20)\d{2})(?:\.(?P<month>\d{1,2}))?-(
 _BOLD_TAG = re.compile(r"^\*\*\[(?P<tag>[^\[\]]+)\]\*\*")
 _BRACKET_BOLD_TAG = re.compile(r"^\[(?P<tag>(?:\*\*|__)[^\[\]]*)\](?![(\[])")
 _BRACKET_TAG = re.compile(r"^\[(?P<tag>[^\[\]]+)\](?![(\[])")
+# "**SpQ** · NeurIPS 2023 [[paper](url)]": the first line of a multi-line entry, whose title follows below.
+_BOLD_ABBREVIATION = re.compile(
+    r"^(?:\*\*|__)(?P<abbreviation>[^*_\s]{1,30})(?:\*\*|__)\s*[·:|,\-–—]?\s*\(?(?P<venue>[^()\[\]]+?)\)?\s*(?=\[|$)"
+)
 _ARXIV_TAIL = re.compile(
     r"(?:^|(?<=[\s.,;(]))arxiv\s*:?\s*(?P<id>\d{4}\.\d{4,5}(?:v\d+)?|(?:19|20)\d{2})\)?$", re.IGNORECASE
 )
@@ -149,6 +153,12 @@ def _take_leading_venue(text: str, entry: Entry, catalogue: Catalogue) -> str:
         if match:
             _set_venue(entry, parse_venue_text(match.group("tag")))
             return text[match.end() :].lstrip()
+    match = _BOLD_ABBREVIATION.match(text)
+    if match:
+        parsed = parse_venue_text(match.group("venue"))
+        if parsed.venue and parsed.year and is_venue_like(parsed.venue, catalogue):
+            _set_venue(entry, parsed)
+            return match.group("abbreviation") + " " + text[match.end() :]
     match = _BRACKET_TAG.match(text)
     if match:
         parsed = parse_venue_text(match.group("tag"))

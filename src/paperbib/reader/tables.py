@@ -155,8 +155,10 @@ def _read_venue_cell(cell: str, entry: Entry) -> None:
         if label.lower() in GENERIC_LABELS:
             label = ""
         text = text[: token.start] + label + text[token.end :]
-    text = re.sub(r"<br\s*/?>", " ", text, flags=re.IGNORECASE)
-    parsed = parse_venue_text(text)
+    # "NeurIPS <br> Spotlight": the venue comes first, the rest is a note.
+    first, *others = (part.strip() for part in re.split(r"<br\s*/?>", text, flags=re.IGNORECASE))
+    entry.notes.extend(part for part in others if part)
+    parsed = parse_venue_text(first)
     entry.has_tag = True
     if parsed.venue is not None:
         entry.venue = parsed.venue
