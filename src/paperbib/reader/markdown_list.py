@@ -274,14 +274,14 @@ class _Reader:
         if not content or _PLACEHOLDER.match(preclean(content)):
             return LineRole.PROSE
         self._mark_content()
-        if (self.stack and self.stack[-1].prose) or is_news_line(content):
-            self.open = None
-            return LineRole.PROSE
         try:
             tokens = scan_links(preclean(content))
             if is_navigation(preclean(content), tokens):
                 self.open = None
                 return LineRole.NAVIGATION
+            if (self.stack and self.stack[-1].prose) or is_news_line(content):
+                self.open = None
+                return LineRole.PROSE
             if is_badge_line(preclean(content), tokens):
                 return LineRole.PROSE
             continued = self._continue_open(content, indent, tokens, location)
