@@ -19,7 +19,7 @@ from paperbib.venues import Catalogue, default_catalogue
 
 @dataclass
 class CheckReport:
-    """The findings about a set of input files, sorted by file and line."""
+    """The findings about a set of input files, in the order of the files and then by line."""
 
     findings: list[Diagnostic] = field(default_factory=list)
     papers: int = 0
@@ -61,7 +61,10 @@ def check_files(
     report.findings.extend(duplicates(records))
     ignored = {code.upper() for code in ignore}
     report.findings = [finding for finding in report.findings if finding.code.value not in ignored]
-    report.findings.sort(key=lambda finding: (finding.location, finding.code.value))
+    order = {name: index for index, name in enumerate(report.files)}
+    report.findings.sort(
+        key=lambda finding: (order.get(finding.location.path, len(order)), finding.location.line, finding.code.value)
+    )
     return report
 
 

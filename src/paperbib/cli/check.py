@@ -65,11 +65,16 @@ def check(
     else:
         for finding in report.findings:
             click.echo(str(finding))
-    errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
-    notes = report.count(Severity.INFO)
-    files = f"{len(report.files)} file" + ("s" if len(report.files) != 1 else "")
-    click.echo(
-        f"checked {files}: {report.papers} papers, {errors} errors, {warnings} warnings, {notes} notes", err=True
-    )
+    counts = [
+        _plural(report.papers, "paper"),
+        _plural(report.count(Severity.ERROR), "error"),
+        _plural(report.count(Severity.WARNING), "warning"),
+        _plural(report.count(Severity.INFO), "note"),
+    ]
+    click.echo(f"checked {_plural(len(report.files), 'file')}: {', '.join(counts)}", err=True)
     if report.failed(strict):
         raise SystemExit(1)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")

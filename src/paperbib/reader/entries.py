@@ -126,7 +126,9 @@ def parse_entry(content: str, references: Mapping[str, str], catalogue: Catalogu
     segments = _collect_after_title(text, tokens, position, entry, references)
     if not title_done:
         title_text = segments.pop(0) if segments else ""
-        title_text = _apply_tail(title_text, entry, catalogue, require_separator=True)
+        if not entry.links:
+            # Only entries without links end in "Authors. VENUE YEAR"; with links, such text is part of the title.
+            title_text = _apply_tail(title_text, entry, catalogue, require_separator=True)
         entry.title = clean_entry_title(title_text)
     for segment in segments:
         _read_segment(segment, entry, catalogue)
