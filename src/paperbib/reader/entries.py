@@ -53,6 +53,7 @@ _ARXIV_TAIL = re.compile(
     r"(?:^|(?<=[\s.,;(]))arxiv\s*:?\s*(?P<id>\d{4}\.\d{4,5}(?:v\d+)?|(?:19|20)\d{2})\)?$", re.IGNORECASE
 )
 _YEAR_TOKEN = re.compile(r"^(?:(?:19|20)\d{2}|['’]\d{2})$")
+_SPACE_OR_BREAK = re.compile(r"\s+|<br\s*/?>|\*\*(?=\[)", re.IGNORECASE)
 _NOTE_ONLY = re.compile(r"^[\s|,;:·•\-–—]*$")
 
 
@@ -67,7 +68,6 @@ class Entry:
     authors: list[Author] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     has_tag: bool = False  # the entry names its own venue or year (tag, prefix, badge or trailing text)
-    is_preprint: bool = False  # written as a preprint: a YEAR.MONTH prefix or an arXiv ID without venue
     problems: list[tuple[Code, Severity, str]] = field(default_factory=list)
 
     @property
@@ -132,8 +132,6 @@ def parse_entry(content: str, references: Mapping[str, str], catalogue: Catalogu
         entry.title = clean_entry_title(title_text)
     for segment in segments:
         _read_segment(segment, entry, catalogue)
-    if entry.venue and entry.venue.lower() == "arxiv":
-        entry.is_preprint = True
     return entry
 
 
@@ -146,9 +144,9 @@ def _take_leading_venue(text: str, entry: Entry, catalogue: Catalogue) -> str:
             parsed = parse_venue_text(f"{venue} {year}")
             _set_venue(entry, parsed)
         else:
+            # "2019.7-[Title](url)": a preprint with year and month and no venue.
             entry.year = year
             entry.has_tag = True
-            entry.is_preprint = match.group("month") is not None
         return text[match.end() :]
     for pattern in (_BOLD_TAG, _BRACKET_BOLD_TAG):
         match = pattern.match(text)
@@ -194,7 +192,7 @@ def _set_venue(entry: Entry, parsed: VenueText) -> None:
 
 def _skip_space(text: str, position: int) -> int:
     while True:
-        match = re.compile(r"\s+|<br\s*/?>|\*\*(?=\[)", re.IGNORECASE).match(text, position)
+        match = _SPACE_OR_BREAK.match(text, position)
         if not match or match.end() == position:
             return position
         position = match.end()

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from paperbib.diagnostics import Code, Diagnostic, Severity
 from paperbib.identifiers import arxiv_year
 from paperbib.model import Link, Location, Record
+from paperbib.reader.authors import looks_like_authors, parse_authors
 from paperbib.reader.entries import Entry, arxiv_id_of, parse_entry, preclean
 from paperbib.reader.headings import HeadingContext, heading_text, parse_heading
 from paperbib.reader.inline import LinkSyntaxError
-from paperbib.reader.links import IMAGE, scan_links
+from paperbib.reader.links import IMAGE, LinkToken, scan_links
 from paperbib.reader.sections import (
     is_badge_line,
     is_local_url,
@@ -107,7 +108,6 @@ class _Open:
     indent: int
     abbreviation: bool
     children: int = 0
-    preprint: bool = False
 
 
 def read_markdown(source: Source, catalogue: Catalogue | None = None) -> ReadResult:
@@ -274,17 +274,18 @@ class _Reader:
         if not content or _PLACEHOLDER.match(preclean(content)):
             return LineRole.PROSE
         self._mark_content()
+        text = preclean(content)
         try:
-            tokens = scan_links(preclean(content))
-            if is_navigation(preclean(content), tokens):
+            tokens = scan_links(text)
+            if is_navigation(text, tokens):
                 self.open = None
                 return LineRole.NAVIGATION
             if (self.stack and self.stack[-1].prose) or is_news_line(content):
                 self.open = None
                 return LineRole.PROSE
-            if is_badge_line(preclean(content), tokens):
+            if is_badge_line(text, tokens):
                 return LineRole.PROSE
-            continued = self._continue_open(content, indent, tokens, location)
+            continued = self._continue_open(content, indent, tokens)
             if continued is not None:
                 return continued
             entry = parse_entry(content, self.references, self.catalogue)
@@ -329,7 +330,7 @@ class _Reader:
         self.open = _Open(record, indent, bool(_ABBREVIATION.match(entry.title)) and not entry.authors)
         return LineRole.PAPER
 
-    def _continue_open(self, content: str, indent: int, tokens: list, location: Location) -> LineRole | None:
+    def _continue_open(self, content: str, indent: int, tokens: list[LinkToken]) -> LineRole | None:
         """Attach an indented line to the paper above: extra links, or the title and authors of a
         multi-line entry whose first line gives only an abbreviation, the venue and links."""
         current = self.open
@@ -348,8 +349,6 @@ class _Reader:
         entry = parse_entry(content, self.references, self.catalogue)
         if entry is None or not entry.title or entry.has_tag:
             return None
-        from paperbib.reader.authors import looks_like_authors, parse_authors
-
         if current.children == 0:
             abbreviation = current.record.title
             current.record.title = entry.title
@@ -371,7 +370,7 @@ class _Reader:
                 tokens = scan_links(preclean(stripped))
             except LinkSyntaxError:
                 tokens = []
-            continued = self._continue_open(stripped, len(line) - len(line.lstrip()), tokens, location)
+            continued = self._continue_open(stripped, len(line) - len(line.lstrip()), tokens)
             if continued is not None:
                 return continued
         if _HTML_LINE.match(stripped) and not stripped.startswith(("<b>", "<strong>")):
