@@ -50,7 +50,7 @@ def test_check_finds_duplicates_across_files():
     assert [f.location.path for f in report.findings][-1] == OTHER  # input order, then line
 
 
-def test_same_title_with_other_link_has_its_own_code(tmp_path):
+def test_same_title_other_link(tmp_path):
     path = tmp_path / "list.md"
     path.write_text(
         "# List\n## ICLR 2024\n- One Title [[paper](https://a.org/1)]\n## ICML 2024\n"
@@ -130,5 +130,6 @@ def test_pre_commit_hook_definition():
     import re
 
     files = re.compile(hook["files"])
-    assert files.search("README.md") and files.search("docs/papers.md")
+    assert files.search("README.md")
+    assert files.search("docs/papers.md")
     assert not files.search("CHANGELOG.md")

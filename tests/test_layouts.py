@@ -144,7 +144,8 @@ def test_layout_venues_and_years(name):
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_layout_fixture_first_line_is_a_comment(name):
     first = (LAYOUTS / name).read_text(encoding="utf-8").split("\n", 1)[0]
-    assert first.startswith("<!--") and first.rstrip().endswith("-->")
+    assert first.startswith("<!--")
+    assert first.rstrip().endswith("-->")
 
 
 def test_seedlike_table_of_contents_and_duplicates():

@@ -16,7 +16,7 @@ from paperbib.reader.markdown_list import LineRole, read_markdown
 from paperbib.source import Source
 from paperbib.urls import normalise_url
 
-# Pieces of the layouts the reader knows, so that generated text hits its branches, not only plain prose.
+# Pieces of the layouts that the reader reads, so that generated text hits its branches, not only plain prose.
 FRAGMENTS = [
     "- ",
     "* ",

@@ -69,7 +69,7 @@ def check_files(
 
 
 def empty_headings(headings: Iterable[HeadingInfo]) -> list[Diagnostic]:
-    """A warning for each heading whose section, sub-sections included, holds nothing but headings."""
+    """Return a warning for each heading whose section, sub-sections included, contains nothing but headings."""
     return [
         Diagnostic(heading.location, Severity.WARNING, Code.EMPTY_HEADING, f"heading {heading.text!r} has no papers")
         for heading in headings
@@ -78,7 +78,7 @@ def empty_headings(headings: Iterable[HeadingInfo]) -> list[Diagnostic]:
 
 
 def duplicates(records: Sequence[Record]) -> list[Diagnostic]:
-    """A warning for each paper listed before, by arXiv ID or by normalised title, in any section or file.
+    """Return a warning for each paper listed before, by arXiv ID or by normalised title, in any section or file.
 
     A repeat with the same title but another paper link is reported with its own code, because it may
     be a different version of the paper rather than a copy.

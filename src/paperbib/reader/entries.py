@@ -92,7 +92,7 @@ def _superscript(text: str) -> str:
 
 
 def badge_venue(image_url: str) -> VenueText | None:
-    """The venue of a shields.io badge such as ``/badge/Conference-ICML'24-blue``; None for other badges."""
+    """Return the venue of a shields.io badge such as ``/badge/Conference-ICML'24-blue``; None for other badges."""
     marker = "/badge/"
     if marker not in image_url:
         return None
@@ -115,7 +115,7 @@ def clean_entry_title(text: str) -> str:
 
 
 def parse_entry(content: str, references: Mapping[str, str], catalogue: Catalogue) -> Entry | None:
-    """Read ``content``; None when it holds no title. Raises LinkSyntaxError for an unclosed link group."""
+    """Read ``content``; None when it contains no title. Raises LinkSyntaxError for an unclosed link group."""
     text = preclean(content)
     if not text:
         return None

@@ -81,7 +81,7 @@ def scan_links(text: str) -> list[LinkToken]:
 
 
 def _destination(text: str, open_index: int) -> tuple[str, int] | None:
-    """The URL in the parentheses at ``open_index`` and the index after them."""
+    """Return the URL in the parentheses at ``open_index`` and the index after them."""
     close = match_bracket(text, open_index, "(", ")")
     if close is None:
         return None
@@ -90,7 +90,7 @@ def _destination(text: str, open_index: int) -> tuple[str, int] | None:
         url = url[1:-1]
     nested = _NESTED_URL.match(url)
     if nested:
-        # [[Paper]]([2112.07068](https://arxiv.org/pdf/2112.07068)): the inner link holds the URL.
+        # [[Paper]]([2112.07068](https://arxiv.org/pdf/2112.07068)): the inner link contains the URL.
         url = nested.group("url").strip()
     elif ' "' in url:
         url = url.split(' "', 1)[0]  # [label](url "title")

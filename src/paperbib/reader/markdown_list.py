@@ -50,12 +50,12 @@ _PSEUDO_LEVEL = 7  # bold year lines and <summary> sit below every real heading
 
 
 class LineRole(enum.Enum):
-    """What one input line is; every line has exactly one role."""
+    """The role of one input line. Every line has exactly one."""
 
     BLANK = "blank"
     HEADING = "heading"
     PAPER = "paper"  # a paper, or a line that continues one (links, title or authors of a multi-line entry)
-    SKIPPED = "skipped"  # looks like a paper but is not one; a Diagnostic at this line says why
+    SKIPPED = "skipped"  # looks like a paper but is not one; a Diagnostic at this line gives the reason
     PROSE = "prose"  # text, placeholders, news, badges, reference definitions
     NAVIGATION = "navigation"  # table-of-contents links
     CODE = "code"  # fenced code and HTML comments
@@ -80,7 +80,7 @@ class HeadingInfo:
 
 @dataclass
 class ReadResult:
-    """What a reader returns: the papers in document order, and every finding about the input."""
+    """The result of a reader: the papers in document order, and every finding about the input."""
 
     records: list[Record] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -217,7 +217,7 @@ class _Reader:
         self.stack.append(_Section(context, info, is_resource_section(text), is_prose_section(text)))
 
     def _heading_names_venue(self, context: HeadingContext) -> bool:
-        """A heading names a venue when the catalogue knows it, when it carries a year and reads like a venue
+        """A heading names a venue when it is in the catalogue, when it carries a year and reads like a venue
         (``S&P-2023``), or when it names a kind of venue (``Workshop``). Topic headings such as
         ``Unstructured Pruning`` name none."""
         venue = context.venue or ""

@@ -1,4 +1,4 @@
-"""Which parts of a list hold no papers: software and dataset sections, news, tables of contents."""
+"""Parts of a list that contain no papers: software and dataset sections, news, tables of contents."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from paperbib.reader.links import IMAGE, LinkToken
 
 # Both patterns match the last words of a heading, so "Dataset Distillation" stays a topic of papers.
 # Sections whose entries have the shape of papers but are software, data or other resources. Their entries
-# are reported as skipped lines, so a maintainer sees what was left out.
+# are reported as skipped lines, so a maintainer can review what was left out.
 _RESOURCE_SECTION = re.compile(
     r"\b(?:datasets?|data sets?|librar(?:y|ies)|tools?|toolkits?|toolbox(?:es)?|software|codebases?|"
     r"repositor(?:y|ies)|projects?|blogs?|blog posts?|tutorials?|talks?|courses?|lectures?|videos?|books?|"

@@ -101,7 +101,7 @@ def parse_header(line: str) -> TableHeader:
             role = OTHER
         roles.append(role)
     if TITLE not in roles and roles:
-        # "| Method | ..." tables name the title column in other words; the first column then holds it.
+        # "| Method | ..." tables name the title column in other words; the first column then contains it.
         roles[0] = TITLE if roles[0] == OTHER else roles[0]
     # A "Title & Authors" column keeps the title role: the authors follow a <br> in the same cell.
     return TableHeader(tuple(roles), names)
@@ -110,7 +110,7 @@ def parse_header(line: str) -> TableHeader:
 def parse_row(
     cells: list[str], header: TableHeader, references: Mapping[str, str], catalogue: Catalogue
 ) -> Entry | None:
-    """The entry of one row; None when the title cell is empty. Raises LinkSyntaxError for a broken link."""
+    """Return the entry of one row, or None when the title cell is empty. Raises LinkSyntaxError for a broken link."""
     entry: Entry | None = None
     extra_links: list[Link] = []
     venue_cell = year_cell = authors_cell = ""

@@ -36,7 +36,7 @@ class VenueText:
 
 
 def two_digit_year(yy: int) -> int:
-    """The year that a two-digit ``'YY`` suffix names; lists use it for 1951 to 2050."""
+    """Return the year that a two-digit ``'YY`` suffix names; lists use it for 1951 to 2050."""
     return 2000 + yy if yy <= 50 else 1900 + yy
 
 
