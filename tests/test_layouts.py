@@ -107,7 +107,7 @@ EXPECTED = {
         },
     ),
     "other_layouts.md": (
-        7,
+        8,
         {
             "Folded Attention": ("iclr", 2024),
             "SpQ: Sparse Quantized": ("neurips", 2023),
@@ -115,6 +115,7 @@ EXPECTED = {
             "Low-Rank Experts": ("neurips", 2023),
             "A Row Broken": ("iclr", 2024),
             "Mixture of Depths": ("neurips", 2024),
+            "Year Lines Set the Year": (None, 2022),
         },
     ),
 }
@@ -320,7 +321,9 @@ def test_other_layouts_details_and_multiline_entry():
         assert result.roles[line - 1] is LineRole.PAPER
     assert result.roles[28 - 1] is LineRole.PAPER  # the second half of the broken table row
     assert find(result.records, "Low-Rank Experts").note == "Spotlight"
-    assert [d.code for d in result.skipped] == [Code.RESOURCE_ENTRY]
+    assert [(d.location.line, d.code) for d in result.skipped] == [(37, Code.RESOURCE_ENTRY), (46, Code.RESOURCE_ENTRY)]
+    assert "'Dataset'" in result.skipped[1].message
+    assert result.roles[41 - 1] is LineRole.HEADING  # the bare year line
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

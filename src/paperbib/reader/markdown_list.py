@@ -411,6 +411,14 @@ class _Reader:
         if entry is not None and entry.title and self._current()[1] is None and not entry.links and not entry.has_tag:
             roles[index] = LineRole.PROSE
             return number
+        if header.resource and entry is not None and entry.title:
+            roles[index] = self._skip(
+                location,
+                Severity.INFO,
+                Code.RESOURCE_ENTRY,
+                f"skipped: {entry.title!r} is in a table of {header.names[0]!r}, which lists no papers",
+            )
+            return number
         roles[index] = self._entry(entry, location, indent=-1)
         self.open = None
         return number

@@ -10,6 +10,7 @@ from paperbib.model import Link
 from paperbib.reader.authors import looks_like_authors, parse_authors
 from paperbib.reader.entries import GENERIC_LABELS, Entry, parse_entry, preclean
 from paperbib.reader.links import BADGE, IMAGE, REFERENCE, scan_links
+from paperbib.reader.sections import is_resource_section
 from paperbib.reader.venue_text import parse_venue_text
 from paperbib.venues import Catalogue
 
@@ -35,6 +36,7 @@ _ROLE_PATTERNS = (
 class TableHeader:
     roles: tuple[str, ...]
     names: tuple[str, ...]
+    resource: bool = False  # the first column names datasets, tools or libraries, not papers
 
     @property
     def has_title(self) -> bool:
@@ -100,11 +102,14 @@ def parse_header(line: str) -> TableHeader:
         if role in roles and role != LINKS:
             role = OTHER
         roles.append(role)
-    if TITLE not in roles and roles:
+    if TITLE not in roles and roles and not is_resource_section(names[0]):
         # "| Method | ..." tables name the title column in other words; the first column then contains it.
         roles[0] = TITLE if roles[0] == OTHER else roles[0]
     # A "Title & Authors" column keeps the title role: the authors follow a <br> in the same cell.
-    return TableHeader(tuple(roles), names)
+    resource = bool(names) and TITLE not in roles[1:] and is_resource_section(names[0]) and roles[0] != TITLE
+    if resource:
+        roles[0] = TITLE
+    return TableHeader(tuple(roles), names, resource)
 
 
 def parse_row(
