@@ -184,7 +184,7 @@ class _Reader:
                 roles[index] = LineRole.HEADING
                 self._push_heading(len(heading.group("marks")), heading.group("text") or "", location)
                 continue
-            if "|" in line and number < len(lines) and is_delimiter_row(lines[number]):
+            if "|" in line and number < len(lines) and is_delimiter_row(lines[number], line):
                 table = parse_header(line)
                 roles[index] = LineRole.TABLE
                 roles[number] = LineRole.TABLE

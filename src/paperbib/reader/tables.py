@@ -88,9 +88,12 @@ def split_row(line: str) -> list[str]:
     return [cell.strip() for cell in cells]
 
 
-def is_delimiter_row(line: str) -> bool:
+def is_delimiter_row(line: str, header: str) -> bool:
+    """True when ``line`` is the ``| --- | :-: |`` row below ``header``, with as many cells as the header."""
     cells = split_row(line)
-    return bool(cells) and all(_DELIMITER_CELL.match(cell) for cell in cells) and "-" in line
+    if not cells or "-" not in line or not all(_DELIMITER_CELL.match(cell) for cell in cells):
+        return False
+    return len(cells) == len(split_row(header))
 
 
 def parse_header(line: str) -> TableHeader:
