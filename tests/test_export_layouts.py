@@ -97,3 +97,14 @@ def test_bibtex_accepts_every_layout_export(tmp_path):
     assert bbl.count("\\bibitem") == len(keys)
     assert "et~al." in bbl
     assert run.returncode == 0, run.stdout
+
+
+def test_csl_json_of_every_layout_matches_schema():
+    import jsonschema
+
+    schema = json.loads((FIXTURES.parent / "schemas" / "csl-data.json").read_text(encoding="utf-8"))
+    for path in sorted(LAYOUTS.glob("*.md")):
+        bibliography = load(str(path))
+        items = json.loads(get_exporter("csl-json").export(bibliography.records, ExportOptions()).text)
+        assert len(items) == len(bibliography.records)
+        jsonschema.validate(items, schema)
