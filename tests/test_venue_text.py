@@ -81,11 +81,11 @@ def test_author_lists(text, names):
     assert (ET_AL in authors) == ("et al" in text)
 
 
-@pytest.mark.parametrize("text", ["Hinton et al.", "Ana Lima, Bo Chen", "Chen Jia"])
+@pytest.mark.parametrize("text", ["Hinton et al.", "Ana Lima, Bo Chen", "Chen Jia", "Ludwig van Beethoven"])
 def test_text_that_reads_as_authors(text):
     assert looks_like_authors(text)
 
 
-@pytest.mark.parametrize("text", ["(Spotlight)", "[Best Paper!]", "", "2019"])
+@pytest.mark.parametrize("text", ["(Spotlight)", "[Best Paper!]", "", "2019", "Accepted at", "code link seems invalid"])
 def test_text_that_is_not_authors(text):
     assert not looks_like_authors(text)

@@ -12,6 +12,7 @@ ET_AL = Author(literal="others")
 _ET_AL = re.compile(r"[,;]?\s*\bet\.?\s*al\b\.?", re.IGNORECASE)
 _AFFILIATION = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _PERSON_SEPARATOR = re.compile(r"\s*(?:;|&|\band\b|\bAnd\b)\s*")
+_PARTICLES = frozenset("van von der den de del della di da du la le bin al".split())
 _NAME = re.compile(r"^[^\W\d_][\w.'’\-]*(?:\s+[^\W\d_][\w.'’\-]*){0,4}$")
 
 
@@ -31,7 +32,14 @@ def looks_like_authors(text: str) -> bool:
     if _ET_AL.search(text):
         return True
     people = [part for part in re.split(r"\s*(?:,|;|&|\band\b)\s*", text) if part]
-    return bool(people) and all(_NAME.match(person) for person in people) and (len(people) > 1 or " " in text)
+    if not people or not all(_NAME.match(person) and _capitalised(person) for person in people):
+        return False
+    return len(people) > 1 or " " in text
+
+
+def _capitalised(name: str) -> bool:
+    """True when every word of ``name`` starts with a capital letter, except particles such as ``van``."""
+    return all(word[0].isupper() or word in _PARTICLES for word in name.split())
 
 
 def parse_authors(text: str) -> list[Author]:
