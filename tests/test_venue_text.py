@@ -72,6 +72,7 @@ def test_workshop_names_its_conference():
         ("Cho, Jang Hyun & Hariharan, Bharath", [("Cho", "Jang Hyun"), ("Hariharan", "Bharath")]),
         ("*Ana Lima, Bo Chen.*", [("Lima", "Ana"), ("Chen", "Bo")]),
         ("Z. Meng et al.", [("Meng", "Z.")]),
+        ("Kim, Yoon & Rush, Alexander M.", [("Kim", "Yoon"), ("Rush", "Alexander M.")]),
     ],
 )
 def test_author_lists(text, names):

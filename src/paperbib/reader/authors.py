@@ -44,11 +44,11 @@ def _capitalised(name: str) -> bool:
 
 def parse_authors(text: str) -> list[Author]:
     """Return the authors of ``text``; ``et al.`` becomes ET_AL at the end of the list."""
-    text = split_affiliation(text.strip().strip("*_ "))[0].strip(" .")
+    text = _trim(split_affiliation(text.strip().strip("*_ "))[0])
     et_al = bool(_ET_AL.search(text))
-    text = _ET_AL.sub("", text).strip(" ,.")
+    text = _trim(_ET_AL.sub("", text))
     authors: list[Author] = []
-    for person in (part.strip(" ,.") for part in _PERSON_SEPARATOR.split(text)):
+    for person in (_trim(part) for part in _PERSON_SEPARATOR.split(text)):
         if not person:
             continue
         pieces = [piece.strip() for piece in person.split(",") if piece.strip()]
@@ -60,6 +60,14 @@ def parse_authors(text: str) -> list[Author]:
     if et_al and authors:
         authors.append(ET_AL)
     return authors
+
+
+def _trim(text: str) -> str:
+    """Strip spaces, commas and a final period, but keep the period of a final initial ("Alexander M.")."""
+    text = text.strip(" ,")
+    while text.endswith(".") and not re.search(r"(?:^|\s)[A-Z]\.$", text):
+        text = text[:-1].rstrip(" ,")
+    return text
 
 
 def _given_family(name: str) -> Author:

@@ -351,11 +351,11 @@ def _apply_tail(text: str, entry: Entry, catalogue: Catalogue, require_separator
         return text
     if require_separator and not rest.rstrip().endswith((".", ")", "）", ",")):
         return text
-    head = rest.strip().rstrip(".").strip()
-    head, affiliation = split_affiliation(head)
+    # The final period stays, because it may end an initial ("Rush, Alexander M.").
+    head, affiliation = split_affiliation(rest.strip())
     if affiliation:
         entry.notes.append(affiliation)
-    head = head.strip().rstrip(".").strip()
+    head = head.strip()
     title, authors_text = _split_title_authors(head) if require_separator else (head, "")
     if require_separator and not title:
         return text
