@@ -252,8 +252,8 @@ def _collect_after_title(
         add_text(text[position : token.start])
         position = token.end
         if token.style in (GROUP, BRACKETED, PLAIN):
-            if token.label.startswith("![") or (not token.url and token.style == PLAIN):
-                continue
+            if token.label.startswith("![") or (token.style == PLAIN and not token.url):
+                continue  # a badge, or a link with no target such as [![Publish](badge)]()
             entry.links.append(Link(token.label, token.url))
             segments.append("".join(current))
             current.clear()

@@ -450,7 +450,8 @@ class _Reader:
                         )
                     )
             arxiv = arxiv_id_of(record.links)
-            preprint = record.venue is None or record.venue.lower() in ("arxiv", "corr")
+            venue = self.catalogue.find(record.venue) if record.venue else None
+            preprint = record.venue is None or (venue is not None and venue.kind == "preprint")
             if record.year is None and arxiv and preprint:
                 record.year = arxiv_year(arxiv)
                 if record.year is not None:
