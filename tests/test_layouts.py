@@ -107,7 +107,7 @@ EXPECTED = {
         },
     ),
     "other_layouts.md": (
-        8,
+        12,
         {
             "Folded Attention": ("iclr", 2024),
             "SpQ: Sparse Quantized": ("neurips", 2023),
@@ -116,6 +116,10 @@ EXPECTED = {
             "A Row Broken": ("iclr", 2024),
             "Mixture of Depths": ("neurips", 2024),
             "Year Lines Set the Year": (None, 2022),
+            "Bold Titles Lead": ("cvpr", 2023),
+            "Plain Titles Lead": ("neurips", 2022),
+            "A Title That Ends. ICLR 2020": ("iclr", 2024),
+            "Separate Paper Columns": ("icml", 2021),
         },
     ),
 }
@@ -343,3 +347,23 @@ def test_every_line_has_an_accounted_role(name):
 def test_papers_md_still_reads_the_same(papers):
     assert Path(papers.source_name).name == "papers.md"
     assert len(papers.records) == 101
+
+
+def test_authors_before_links_are_read():
+    result = read("other_layouts.md")
+    bold = find(result.records, "Bold Titles Lead")
+    assert bold.title == "Bold Titles Lead the Entry"
+    assert [a.family for a in bold.authors] == ["Lima", "Chen"]
+    plain = find(result.records, "Plain Titles Lead")
+    assert plain.title == "Plain Titles Lead Too"
+    assert [a.family for a in plain.authors] == ["Lima", "Chen"]
+    # Without authors, the text before the links is the whole title and the heading gives the venue.
+    assert find(result.records, "A Title That Ends").authors == []
+
+
+def test_table_with_separate_paper_column():
+    record = find(read("other_layouts.md").records, "Separate Paper Columns")
+    assert [link.url for link in record.links] == [
+        "https://example.org/separate",
+        "https://github.com/example/separate",
+    ]

@@ -53,6 +53,7 @@ _ARXIV_TAIL = re.compile(
     r"(?:^|(?<=[\s.,;(]))arxiv\s*:?\s*(?P<id>\d{4}\.\d{4,5}(?:v\d+)?|(?:19|20)\d{2})\)?$", re.IGNORECASE
 )
 _YEAR_TOKEN = re.compile(r"^(?:(?:19|20)\d{2}|['’]\d{2})$")
+_BOLD_TITLE = re.compile(r"^\s*(?:\*\*|__)(?P<title>[^*_]{2,}?)(?:\*\*|__)(?P<rest>.*)$")
 _SPACE_OR_BREAK = re.compile(r"\s+|<br\s*/?>|\*\*(?=\[)", re.IGNORECASE)
 _NOTE_ONLY = re.compile(r"^[\s|,;:·•\-–—]*$")
 
@@ -126,9 +127,15 @@ def parse_entry(content: str, references: Mapping[str, str], catalogue: Catalogu
     segments = _collect_after_title(text, tokens, position, entry, references)
     if not title_done:
         title_text = segments.pop(0) if segments else ""
-        if not entry.links:
-            # Only entries without links end in "Authors. VENUE YEAR"; with links, such text is part of the title.
+        bold = _BOLD_TITLE.match(title_text)
+        if bold and bold.group("rest").strip(" .,;:-–—"):
+            # "**Title**. Authors. ICLR 2024": the bold span is the title, the rest is read like text after it.
+            title_text = bold.group("title")
+            segments.insert(0, bold.group("rest").strip().lstrip(".,;:-–—").strip())
+        elif not entry.links:
             title_text = _apply_tail(title_text, entry, catalogue, require_separator=True)
+        else:
+            title_text = _apply_tail_with_authors(title_text, entry, catalogue)
         entry.title = clean_entry_title(title_text)
     for segment in segments:
         _read_segment(segment, entry, catalogue)
@@ -372,6 +379,24 @@ def _apply_tail(text: str, entry: Entry, catalogue: Catalogue, require_separator
     _set_venue(entry, venue)
     if authors_text:
         entry.authors = parse_authors(authors_text)
+    return title
+
+
+def _apply_tail_with_authors(text: str, entry: Entry, catalogue: Catalogue) -> str:
+    """Read ``Title. Authors. VENUE YEAR`` before the links of an entry, but only when authors are present.
+
+    Without authors, ``Title. ICLR 2020`` in front of links is taken as the whole title, because the
+    venue then comes from a heading or a tag and the title may end in a venue name.
+    """
+    trial = Entry(title="")
+    title = _apply_tail(text, trial, catalogue, require_separator=True)
+    if not trial.authors:
+        return text
+    _set_venue(entry, VenueText(trial.venue, trial.year))
+    entry.authors = trial.authors
+    entry.notes.extend(trial.notes)
+    entry.links.extend(trial.links)
+    entry.problems.extend(trial.problems)
     return title
 
 

@@ -209,6 +209,11 @@ class _Reader:
         while self.stack and self.stack[-1].context.level >= level:
             self.stack.pop()
         context = parse_heading(level, raw)
+        if context.year is None and context.venue is not None:
+            # "ICLR 2024 (Oral)" and "CVPR'23 Workshop" carry a year that parse_heading does not split off.
+            parsed = parse_venue_text(context.venue)
+            if parsed.year is not None and parsed.venue is not None:
+                context = HeadingContext(level, context.text, parsed.year, parsed.venue)
         if context.venue is not None and not self._heading_names_venue(context):
             context = HeadingContext(context.level, context.text, context.year, None)
         text = context.text or heading_text(raw)

@@ -102,7 +102,9 @@ def parse_header(line: str) -> TableHeader:
     for name in names:
         lowered = re.sub(r"[*_`]", "", name).lower()
         role = next((role for role, pattern in _ROLE_PATTERNS if pattern.search(lowered)), OTHER)
-        if role in roles and role != LINKS:
+        if role == TITLE and TITLE in roles:
+            role = LINKS  # "| Title | Venue | Paper | Code |": the second column is the paper link
+        elif role in roles and role != LINKS:
             role = OTHER
         roles.append(role)
     if TITLE not in roles and roles and not is_resource_section(names[0]):
