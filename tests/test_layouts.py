@@ -107,7 +107,7 @@ EXPECTED = {
         },
     ),
     "other_layouts.md": (
-        12,
+        14,
         {
             "Folded Attention": ("iclr", 2024),
             "SpQ: Sparse Quantized": ("neurips", 2023),
@@ -367,3 +367,16 @@ def test_table_with_separate_paper_column():
         "https://example.org/separate",
         "https://github.com/example/separate",
     ]
+
+
+def test_bare_urls_are_links():
+    result = read("other_layouts.md")
+    planning = find(result.records, "Planning from Pixels")
+    assert planning.title == "Planning from Pixels with Latent Dynamics"
+    assert planning.links[0].url == "https://arxiv.org/abs/1811.04551"
+    assert planning.year == 2018
+    dreaming = find(result.records, "Dreaming of Worlds")
+    assert dreaming.title == "Dreaming of Worlds to Plan In"
+    assert dreaming.links[0].url == "https://arxiv.org/abs/1912.01603"
+    sentence_line = len(result.roles)  # the last line of the file is empty, the sentence is above it
+    assert result.roles[sentence_line - 2] is LineRole.PROSE

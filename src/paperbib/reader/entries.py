@@ -22,7 +22,7 @@ from paperbib.diagnostics import Code, Severity
 from paperbib.identifiers import arxiv_id_from_url, arxiv_year
 from paperbib.model import Author, Link
 from paperbib.reader.authors import looks_like_authors, parse_authors, split_affiliation
-from paperbib.reader.links import BADGE, BRACKETED, GROUP, IMAGE, PLAIN, REFERENCE, LinkToken, scan_links
+from paperbib.reader.links import BADGE, BARE_LABEL, BRACKETED, GROUP, IMAGE, PLAIN, REFERENCE, LinkToken, scan_links
 from paperbib.reader.venue_text import VenueText, is_venue_like, parse_venue_text, two_digit_year
 from paperbib.text import clean_title, unescape_markdown
 from paperbib.venues import Catalogue
@@ -110,6 +110,8 @@ def clean_entry_title(text: str) -> str:
         if text.startswith(marker) and text.endswith(marker) and len(text) > 2 * len(marker):
             text = text[len(marker) : -len(marker)]
     text = text.strip().strip("*").strip()
+    if text.endswith((" -", " –", " —")):
+        text = text[:-2].rstrip()
     if text.startswith('"') and text.endswith('"') and text.count('"') == 2:
         text = text[1:-1]
     return unescape_markdown(clean_title(text)).strip()
@@ -125,6 +127,12 @@ def parse_entry(content: str, references: Mapping[str, str], catalogue: Catalogu
     tokens = scan_links(text)
     position, title_done = _take_title(text, tokens, entry, catalogue)
     segments = _collect_after_title(text, tokens, position, entry, references)
+    bare = bool(entry.links) and all(link.label == BARE_LABEL for link in entry.links)
+    if bare and any(char.isalpha() for segment in segments[1:] for char in segment):
+        # "See https://example.org for details": a sentence with a URL in it, not a title with its link.
+        return Entry(title="")
+    if bare and segments and segments[0].rstrip().endswith(":"):
+        segments[0] = segments[0].rstrip()[:-1]  # "Title: https://arxiv.org/abs/..."
     if not title_done:
         title_text = segments.pop(0) if segments else ""
         bold = _BOLD_TITLE.match(title_text)

@@ -14,7 +14,14 @@ PLAIN = "plain"  # [label](url)
 IMAGE = "image"  # ![alt](src)
 BADGE = "badge"  # [![alt](src)](url)
 REFERENCE = "reference"  # [label][ref] or [[label]][ref]
+BARE_LABEL = "link"  # the label given to a bare URL
 
+# A bare URL or an autolink, as GFM links them: "https://arxiv.org/abs/1712.01815", "<https://...>", and a
+# bare URL in parentheses.
+# Trailing punctuation is not part of the URL.
+_BARE_URL = re.compile(
+    r"<(?P<url>https?://[^\s<>]+)>|\((?P<url3>https?://[^\s()<>]+)\)|(?P<url2>https?://[^\s<>\[\]]*[^\s<>\[\].,;:!?)\"'])"
+)
 _NESTED_URL = re.compile(r"^\[[^\]]*\]\((?P<url>[^)]*)\)$")
 
 
@@ -75,6 +82,20 @@ def scan_links(text: str) -> list[LinkToken]:
             if token is not None:
                 tokens.append(token)
                 i = token.end
+                continue
+        if char in "h<(" and (_starts_word(text, i) or text[i - 1] == "("):
+            match = _BARE_URL.match(text, i)
+            if match:
+                tokens.append(
+                    LinkToken(
+                        i,
+                        match.end(),
+                        PLAIN,
+                        BARE_LABEL,
+                        match.group("url") or match.group("url2") or match.group("url3"),
+                    )
+                )
+                i = match.end()
                 continue
         i += 1
     return tokens
