@@ -133,7 +133,8 @@ TITLE_ALPHABET = st.characters(
 titles = (
     st.text(TITLE_ALPHABET, min_size=1, max_size=60)
     .map(lambda text: " ".join(text.split()))
-    .filter(lambda text: any(char.isalpha() for char in text) and "--" not in text)
+    # "--" and "''" are TeX ligatures (en dash, closing quote), so LaTeX does not print them as typed.
+    .filter(lambda text: any(char.isalpha() for char in text) and "--" not in text and "''" not in text)
 )
 paths = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789-_~%"), min_size=1, max_size=20)
 

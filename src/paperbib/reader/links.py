@@ -22,6 +22,8 @@ BARE_LABEL = "link"  # the label given to a bare URL
 _BARE_URL = re.compile(
     r"<(?P<url>https?://[^\s<>]+)>|\((?P<url3>https?://[^\s()<>]+)\)|(?P<url2>https?://[^\s<>\[\]]*[^\s<>\[\].,;:!?)\"'])"
 )
+# Characters where a link can start; the scanner jumps from one to the next.
+_CANDIDATE = re.compile(r"[\\\[!<(]|https?://")
 _NESTED_URL = re.compile(r"^\[[^\]]*\]\((?P<url>[^)]*)\)$")
 
 
@@ -65,8 +67,11 @@ def scan_links(text: str) -> list[LinkToken]:
     """
     tokens: list[LinkToken] = []
     i = 0
-    length = len(text)
-    while i < length:
+    while True:
+        candidate = _CANDIDATE.search(text, i)
+        if candidate is None:
+            break
+        i = candidate.start()
         char = text[i]
         if char == "\\":
             i += 2
@@ -86,15 +91,8 @@ def scan_links(text: str) -> list[LinkToken]:
         if char in "h<(" and (_starts_word(text, i) or text[i - 1] == "("):
             match = _BARE_URL.match(text, i)
             if match:
-                tokens.append(
-                    LinkToken(
-                        i,
-                        match.end(),
-                        PLAIN,
-                        BARE_LABEL,
-                        match.group("url") or match.group("url2") or match.group("url3"),
-                    )
-                )
+                url = match.group("url") or match.group("url2") or match.group("url3")
+                tokens.append(LinkToken(i, match.end(), PLAIN, BARE_LABEL, url))
                 i = match.end()
                 continue
         i += 1
