@@ -1,7 +1,8 @@
 """The line reader for awesome-style lists: headings set venue and year; bullets, numbered items and table rows
 are papers.
 
-The reader works line by line, without a Markdown parser, so that lists of 100,000 papers read in seconds.
+The reader works line by line with regular expressions, without a Markdown parser, to stay fast on long
+lists: 100,000 generated entries of four layouts read in 8 to 12 s on a busy 2-core machine (Python 3.11).
 Every line gets a LineRole, and every line that looks like a paper but does not become one gets a Diagnostic.
 """
 
