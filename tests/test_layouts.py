@@ -380,3 +380,20 @@ def test_bare_urls_are_links():
     assert dreaming.links[0].url == "https://arxiv.org/abs/1912.01603"
     sentence_line = len(result.roles)  # the last line of the file is empty, the sentence is above it
     assert result.roles[sentence_line - 2] is LineRole.PROSE
+
+
+def test_heading_venue_fills_entries_that_give_a_year_only():
+    from paperbib.source import Source
+
+    text = (
+        "# List\n## CVPR\n| Title | Year | Code |\n|---|---|---|\n| [Row Paper](https://a.org/1) | 2021 | - |\n"
+        "## ICLR 2020\n- 2019.7-[Pre Print](https://arxiv.org/abs/1907.01111)\n"
+        "- [2020] Bracket Year [[paper](https://a.org/3)]\n- 2020-ICLR reject-[Turned Down](https://a.org/4)\n"
+    )
+    records = read_markdown(Source("list.md", text)).records
+    assert [(record.title, record.venue, record.year) for record in records] == [
+        ("Row Paper", "CVPR", 2021),
+        ("Pre Print", None, 2019),
+        ("Bracket Year", "ICLR", 2020),
+        ("Turned Down", None, 2020),
+    ]

@@ -69,6 +69,7 @@ class Entry:
     authors: list[Author] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     has_tag: bool = False  # the entry names its own venue or year (tag, prefix, badge or trailing text)
+    no_venue: bool = False  # the entry says it has no venue: a preprint prefix such as 2019.7- or "ICLR reject"
     problems: list[tuple[Code, Severity, str]] = field(default_factory=list)
 
     @property
@@ -162,6 +163,7 @@ def _take_leading_venue(text: str, entry: Entry, catalogue: Catalogue) -> str:
             # "2019.7-[Title](url)": a preprint with year and month and no venue.
             entry.year = year
             entry.has_tag = True
+            entry.no_venue = match.group("month") is not None
         return text[match.end() :]
     for pattern in (_BOLD_TAG, _BRACKET_BOLD_TAG):
         match = pattern.match(text)
@@ -199,6 +201,8 @@ def _set_venue(entry: Entry, parsed: VenueText) -> None:
     entry.has_tag = True
     if parsed.venue is not None:
         entry.venue = parsed.venue
+    elif parsed.note:
+        entry.no_venue = True  # "ICLR reject": a venue named only to say the paper is not in it
     if parsed.year is not None:
         entry.year = parsed.year
     if parsed.note:

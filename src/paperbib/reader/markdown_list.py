@@ -311,6 +311,7 @@ class _Reader:
         if not (external or entry.has_tag or venue is not None):
             self.open = None
             return LineRole.PROSE
+
         resource = self._in_resource_section()
         if resource is not None:
             self.open = None
@@ -320,15 +321,19 @@ class _Reader:
                 Code.RESOURCE_ENTRY,
                 f"skipped: {entry.title!r} is in the section {resource.info.text!r}, which lists no papers",
             )
+
+        if entry.venue is not None or entry.no_venue:
+            venue = entry.venue
         record = Record(
             title=entry.title,
             location=location,
             links=list(entry.links),
             year=entry.year if entry.year is not None else year,
-            venue=entry.venue if entry.has_tag else venue,
+            venue=venue,
             authors=list(entry.authors),
             note=entry.note,
         )
+
         self.result.records.append(record)
         self.entries[id(record)] = entry
         for section in self.stack:
