@@ -235,6 +235,8 @@ def test_table_badges_authors_and_traps():
         ("Kai", "Lund"),
     ]
     assert sparse.venue is None
+    # The heading "Papers from 06/01/2024 - Now" is a date range: the year comes from the arXiv ID.
+    assert any(d.code is Code.YEAR_FROM_ARXIV and d.location == sparse.location for d in result.diagnostics)
     # The update bullet that names NeurIPS'23 in a badge is not a paper.
     assert all(record.venue != "NeurIPS" for record in result.records)
     assert result.skipped == []

@@ -212,8 +212,9 @@ class _Reader:
         context = parse_heading(level, raw)
         if context.year is None and context.venue is not None:
             # "ICLR 2024 (Oral)" and "CVPR'23 Workshop" carry a year that parse_heading does not split off.
+            # A heading such as "Papers from 05/26/2024 - Now" names a date range, not a venue, so it sets no year.
             parsed = parse_venue_text(context.venue)
-            if parsed.year is not None and parsed.venue is not None:
+            if parsed.year is not None and parsed.venue is not None and is_venue_like(parsed.venue, self.catalogue):
                 context = HeadingContext(level, context.text, parsed.year, parsed.venue)
         if context.venue is not None and not self._heading_names_venue(context):
             context = HeadingContext(context.level, context.text, context.year, None)
