@@ -22,9 +22,12 @@ class Code(enum.Enum):
     EMPTY_TITLE = "PB102"
     NO_LINKS = "PB103"
     MALFORMED_URL = "PB104"
+    MALFORMED_LINK = "PB105"  # a reference link without definition, or an invalid arXiv ID in the text
+    RESOURCE_ENTRY = "PB106"  # an entry in a software, dataset or other non-paper section
     NO_VENUE = "PB110"
     NO_YEAR = "PB111"
     UNKNOWN_VENUE = "PB112"
+    YEAR_FROM_ARXIV = "PB113"  # no year in the text, so the year is read from the arXiv ID
     DUPLICATE = "PB120"
     DUPLICATE_TITLE = "PB121"
     EMPTY_HEADING = "PB130"
@@ -54,4 +57,4 @@ class Diagnostic:
         return f"{self.location}: {self.severity.value}: {self.message} [{self.code.value}]"
 
 
-_SKIP_CODES = {Code.SKIPPED_LINE, Code.UNCLOSED_LINK, Code.EMPTY_TITLE}
+_SKIP_CODES = {Code.SKIPPED_LINE, Code.UNCLOSED_LINK, Code.EMPTY_TITLE, Code.RESOURCE_ENTRY}

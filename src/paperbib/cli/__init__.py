@@ -11,6 +11,7 @@ from paperbib import __version__
 
 # Command name -> "module:function"; a module is imported only when its command runs or is listed in help.
 COMMANDS = {
+    "check": "paperbib.cli.check:check",
     "enrich": "paperbib.cli.enrich:enrich",
     "export": "paperbib.cli.export:export",
     "list": "paperbib.cli.list_command:list_command",

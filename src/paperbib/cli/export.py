@@ -96,7 +96,9 @@ def export(
         write_output(result.text, output)
     destination = f" to {output}" if output and output != "-" else ""
     filtered = len(bibliography.records) - len(records)
-    detail = f"{skipped} skipped" + (f", {filtered} filtered out" if filtered else "")
+    merged = sum(len(record.duplicates) for record in bibliography.records)
+    detail = f"{skipped} skipped" + (f", {merged} duplicates merged" if merged else "")
+    detail += f", {filtered} filtered out" if filtered else ""
     noun = "entry" if len(records) == 1 else "entries"
     click.echo(f"exported {len(records)} {noun}{destination} ({detail})", err=True)
     sys.stdout.flush()

@@ -174,6 +174,9 @@ def _verbatim(url: str) -> str:
 
 
 def _bibtex_name(family: str, given: str, literal: str) -> str:
+    if literal == "others":
+        # BibTeX's own marker for a truncated list: "and others" prints as "et al.".
+        return "others"
     if literal:
         return "{" + title_to_latex(literal).value + "}"
     family_latex = title_to_latex(family).value

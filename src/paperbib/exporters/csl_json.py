@@ -34,7 +34,10 @@ def csl_item(record: Record, options: ExportOptions | None = None) -> dict[str, 
     item: dict[str, Any] = {"id": record.key, "citation-key": record.key, "type": csl_type(record)}
     item["title"] = record.title
     if record.authors:
-        item["author"] = [_csl_name(author.family, author.given, author.literal) for author in record.authors]
+        # CSL-JSON has no "et al." marker, so the "others" name of a truncated list is left out.
+        names = [author for author in record.authors if author.literal != "others"]
+        if names:
+            item["author"] = [_csl_name(author.family, author.given, author.literal) for author in names]
     if info is not None and info.kind != "preprint":
         container = info.booktitle if options.booktitle == "long" else info.short_booktitle
         item["container-title"] = container

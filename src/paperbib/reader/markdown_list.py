@@ -1,124 +1,486 @@
-"""The line reader for awesome-style lists: headings set venue and year, bullets are papers."""
+"""The line reader for awesome-style lists: headings set venue and year; bullets, numbered items and table rows
+are papers.
+
+The reader works line by line with regular expressions, without a Markdown parser, to stay fast on long
+lists: 100,000 generated entries of four layouts read in 8 to 12 s on a busy 2-core machine (Python 3.11).
+Every line gets a LineRole, and every line that looks like a paper but does not become one gets a Diagnostic.
+"""
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass, field
 
 from paperbib.diagnostics import Code, Diagnostic, Severity
-from paperbib.model import Location, Record
-from paperbib.reader.headings import HeadingContext, parse_heading
-from paperbib.reader.inline import LinkSyntaxError, split_bullet
+from paperbib.identifiers import arxiv_year
+from paperbib.model import Link, Location, Record
+from paperbib.reader.authors import looks_like_authors, parse_authors
+from paperbib.reader.entries import Entry, arxiv_id_of, parse_entry, preclean
+from paperbib.reader.headings import HeadingContext, heading_text, parse_heading
+from paperbib.reader.inline import LinkSyntaxError
+from paperbib.reader.links import IMAGE, LinkToken, scan_links
+from paperbib.reader.sections import (
+    is_badge_line,
+    is_local_url,
+    is_navigation,
+    is_news_line,
+    is_prose_section,
+    is_resource_section,
+)
+from paperbib.reader.tables import TableHeader, is_delimiter_row, parse_header, parse_row, split_row
+from paperbib.reader.venue_text import is_venue_like, names_venue_kind, parse_venue_text
 from paperbib.source import Source
-from paperbib.text import clean_title, unescape_markdown
 from paperbib.urls import is_valid_url
+from paperbib.venues import Catalogue, default_catalogue
 
 _HEADING = re.compile(r"^ {0,3}(?P<marks>#{1,6})(?:[ \t]+(?P<text>.*))?$")
-_BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,3}[.)])(?:[ \t]+(?P<content>.*))?$")
-_FENCE = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,})")
-_ANCHOR_LINK = re.compile(r"\[[^\]]*\]\(#[^)]*\)")
+# "  - ##### Quantization": a heading written inside a list item.
+_ITEM_HEADING = re.compile(r"^[ \t]*[-*+][ \t]+(?P<marks>#{1,6})[ \t]+(?P<text>.*)$")
+_BULLET = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d{1,4}[.)])(?:[ \t]+(?P<content>.*))?$")
+_FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
+_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\]]+)\]:\s*<?(?P<url>[^\s>]*)>?")
+_BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)(?P<text>[^*_]+?)(?:\*\*|__)\s*:?\s*$")
+_YEAR_LINE = re.compile(r"^\s*(?P<text>(?:19|20)\d{2})\s*:?\s*$")
+_SUMMARY = re.compile(r"<summary>(?P<text>.*?)</summary>", re.IGNORECASE)
+_DETAILS_END = re.compile(r"</details>", re.IGNORECASE)
+_HTML_LINE = re.compile(r"^\s*</?[a-zA-Z][^>]*>.*$")
+_PLACEHOLDER = re.compile(r"^(?:\.{2,}|…|-+|tbd|todo|to be added|coming soon|none|n/a)\.?$", re.IGNORECASE)
+_ABBREVIATION = re.compile(r"^\S{1,30}$")
+_PSEUDO_LEVEL = 7  # bold year lines and <summary> sit below every real heading
+
+
+class LineRole(enum.Enum):
+    """The role of one input line. Every line has exactly one."""
+
+    BLANK = "blank"
+    HEADING = "heading"
+    PAPER = "paper"  # a paper, or a line that continues one (links, title or authors of a multi-line entry)
+    SKIPPED = "skipped"  # looks like a paper but is not one; a Diagnostic at this line gives the reason
+    PROSE = "prose"  # text, placeholders, news, badges, reference definitions
+    NAVIGATION = "navigation"  # table-of-contents links
+    CODE = "code"  # fenced code and HTML comments
+    TABLE = "table"  # a table's header and delimiter rows
+    HTML = "html"
+
+
+@dataclass
+class HeadingInfo:
+    """A heading and what its section holds, sub-sections included."""
+
+    location: Location
+    level: int
+    text: str
+    papers: int = 0
+    content: bool = False  # anything but blank lines, headings and placeholders
+
+    @property
+    def empty(self) -> bool:
+        return self.papers == 0 and not self.content
 
 
 @dataclass
 class ReadResult:
-    """What a reader returns: the papers in document order, and every finding about the input."""
+    """The result of a reader: the papers in document order, and every finding about the input."""
 
     records: list[Record] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    roles: list[LineRole] = field(default_factory=list)  # roles[i] is the role of line i + 1
+    headings: list[HeadingInfo] = field(default_factory=list)
 
     @property
     def skipped(self) -> list[Diagnostic]:
         return [diagnostic for diagnostic in self.diagnostics if diagnostic.skipped]
 
 
-def read_markdown(source: Source) -> ReadResult:
-    """Read every paper bullet of ``source``; fenced code and HTML comments are not read."""
-    result = ReadResult()
-    stack: list[HeadingContext] = []
-    fence: str | None = None
-    in_comment = False
-    for number, line in enumerate(source.lines(), start=1):
-        if fence is not None:
-            if line.strip().startswith(fence):
-                fence = None
-            continue
-        if in_comment:
-            in_comment = "-->" not in line
-            continue
-        fence_match = _FENCE.match(line)
-        if fence_match:
-            fence = fence_match.group("fence")
-            continue
-        if line.lstrip().startswith("<!--"):
-            in_comment = "-->" not in line
-            continue
-        location = Location(source.name, number)
-        heading = _HEADING.match(line)
-        if heading:
-            level = len(heading.group("marks"))
-            while stack and stack[-1].level >= level:
-                stack.pop()
-            stack.append(parse_heading(level, heading.group("text") or ""))
-            continue
-        bullet = _BULLET.match(line)
-        if bullet:
-            _read_bullet((bullet.group("content") or "").strip(), location, stack, result)
-    return result
+@dataclass
+class _Section:
+    context: HeadingContext
+    info: HeadingInfo
+    resource: bool
+    prose: bool
 
 
-def _current(stack: list[HeadingContext]) -> tuple[int | None, str | None]:
-    year = next((context.year for context in reversed(stack) if context.year is not None), None)
-    venue = next((context.venue for context in reversed(stack) if context.venue is not None), None)
-    return year, venue
+@dataclass
+class _Open:
+    """The last paper read, which indented lines below it may continue."""
+
+    record: Record
+    indent: int
+    abbreviation: bool
+    children: int = 0
 
 
-def _read_bullet(content: str, location: Location, stack: list[HeadingContext], result: ReadResult) -> None:
-    if not content:
-        return
-    year, venue = _current(stack)
-    try:
-        parts = split_bullet(content)
-    except LinkSyntaxError as error:
-        result.diagnostics.append(
-            Diagnostic(location, Severity.ERROR, Code.UNCLOSED_LINK, f"skipped: broken link: {error}")
-        )
-        return
-    if parts is None:
-        if _is_table_of_contents(content) or venue is None:
-            return
-        title, links, trailing = content, [], ""
-    else:
-        title, links, trailing = parts.title, parts.links, parts.trailing
-    title = unescape_markdown(clean_title(title))
-    if not title:
-        result.diagnostics.append(
-            Diagnostic(location, Severity.ERROR, Code.EMPTY_TITLE, "skipped: bullet has links but no title")
-        )
-        return
-    if not links:
-        result.diagnostics.append(
-            Diagnostic(location, Severity.WARNING, Code.NO_LINKS, f"paper {title!r} has no links")
-        )
-    for link in links:
-        if not is_valid_url(link.url):
-            result.diagnostics.append(
-                Diagnostic(
-                    location,
-                    Severity.WARNING,
-                    Code.MALFORMED_URL,
-                    f"link [{link.label}] has an invalid URL {link.url!r}; it is not exported",
-                )
+def read_markdown(source: Source, catalogue: Catalogue | None = None) -> ReadResult:
+    """Read every paper of ``source``; fenced code and HTML comments are not read."""
+    return _Reader(source, catalogue or default_catalogue()).read()
+
+
+class _Reader:
+    def __init__(self, source: Source, catalogue: Catalogue) -> None:
+        self.source = source
+        self.catalogue = catalogue
+        self.lines = source.lines()
+        self.result = ReadResult(roles=[LineRole.BLANK] * len(self.lines))
+        self.stack: list[_Section] = []
+        self.references = self._collect_references()
+        self.open: _Open | None = None
+        self.entries: dict[int, Entry] = {}
+
+    def _collect_references(self) -> dict[str, str]:
+        references: dict[str, str] = {}
+        for line in self.lines:
+            if "]:" not in line:
+                continue
+            match = _REFERENCE_DEFINITION.match(line)
+            if match and match.group("label") != "//":
+                references.setdefault(match.group("label").lower(), match.group("url"))
+        return references
+
+    # -- the line loop -------------------------------------------------------------------------------
+
+    def read(self) -> ReadResult:
+        fence: str | None = None
+        in_comment = False
+        table: TableHeader | None = None
+        roles = self.result.roles
+        lines = self.lines
+        number = 0
+        while number < len(lines):
+            line = lines[number]
+            index = number
+            number += 1
+            if fence is not None:
+                roles[index] = LineRole.CODE
+                if line.strip().startswith(fence):
+                    fence = None
+                continue
+            if in_comment:
+                roles[index] = LineRole.CODE
+                in_comment = "-->" not in line
+                continue
+            stripped = line.strip()
+            if not stripped:
+                roles[index] = LineRole.BLANK
+                table = None
+                continue
+            fence_match = _FENCE.match(line)
+            if fence_match:
+                fence = fence_match.group("fence")
+                roles[index] = LineRole.CODE
+                self._mark_content()
+                continue
+            if stripped.startswith("<!--"):
+                roles[index] = LineRole.CODE
+                in_comment = "-->" not in stripped[4:]
+                continue
+            location = Location(self.source.name, index + 1)
+            if table is not None:
+                if "|" in line and not _HEADING.match(line):
+                    number = self._table_row(table, index, number, location)
+                    continue
+                table = None
+            heading = _HEADING.match(line) or _ITEM_HEADING.match(line)
+            if heading:
+                roles[index] = LineRole.HEADING
+                self._push_heading(len(heading.group("marks")), heading.group("text") or "", location)
+                continue
+            if "|" in line and number < len(lines) and is_delimiter_row(lines[number], line):
+                table = parse_header(line)
+                roles[index] = LineRole.TABLE
+                roles[number] = LineRole.TABLE
+                number += 1
+                self.open = None
+                continue
+            if self._pseudo_heading(line, index, location):
+                continue
+            bullet = _BULLET.match(line)
+            if bullet:
+                indent = len(bullet.group("indent").expandtabs(4))
+                roles[index] = self._bullet((bullet.group("content") or "").strip(), indent, location)
+                continue
+            roles[index] = self._other_line(line, location)
+        self._finish()
+        return self.result
+
+    # -- headings ------------------------------------------------------------------------------------
+
+    def _push_heading(self, level: int, raw: str, location: Location) -> None:
+        self.open = None
+        while self.stack and self.stack[-1].context.level >= level:
+            self.stack.pop()
+        context = parse_heading(level, raw)
+        if context.year is None and context.venue is not None:
+            # "ICLR 2024 (Oral)" and "CVPR'23 Workshop" carry a year that parse_heading does not split off.
+            # A heading such as "Papers from 05/26/2024 - Now" names a date range, not a venue, so it sets no year.
+            parsed = parse_venue_text(context.venue)
+            if parsed.year is not None and parsed.venue is not None and is_venue_like(parsed.venue, self.catalogue):
+                context = HeadingContext(level, context.text, parsed.year, parsed.venue)
+        if context.venue is not None and not self._heading_names_venue(context):
+            context = HeadingContext(context.level, context.text, context.year, None)
+        text = context.text or heading_text(raw)
+        info = HeadingInfo(location, level, text)
+        self.result.headings.append(info)
+        self.stack.append(_Section(context, info, is_resource_section(text), is_prose_section(text)))
+
+    def _heading_names_venue(self, context: HeadingContext) -> bool:
+        """A heading names a venue when it is in the catalogue, when it carries a year and reads like a venue
+        (``S&P-2023``), or when it names a kind of venue (``Workshop``). Topic headings such as
+        ``Unstructured Pruning`` name none."""
+        venue = context.venue or ""
+        if self.catalogue.find(venue) is not None:
+            return True
+        if context.year is not None:
+            return is_venue_like(venue, self.catalogue)
+        return names_venue_kind(venue)
+
+    def _pseudo_heading(self, line: str, index: int, location: Location) -> bool:
+        """Bold lines such as ``**2019**``, bare year lines and ``<summary>`` act as headings below the others."""
+        summary = _SUMMARY.search(line)
+        if _DETAILS_END.search(line) and not summary:
+            while self.stack and self.stack[-1].context.level >= _PSEUDO_LEVEL:
+                self.stack.pop()
+            self.result.roles[index] = LineRole.HTML
+            return True
+        match = summary or _BOLD_LINE.match(line) or _YEAR_LINE.match(line)
+        if not match:
+            return False
+        text = preclean(match.group("text"))
+        parsed = parse_venue_text(text)
+        if summary is None and parsed.year is None:
+            return False
+        if parsed.venue is not None and not is_venue_like(parsed.venue, self.catalogue):
+            if summary is None:
+                return False
+            parsed = type(parsed)(None, parsed.year)
+        self.open = None
+        while self.stack and self.stack[-1].context.level >= _PSEUDO_LEVEL:
+            self.stack.pop()
+        context = HeadingContext(_PSEUDO_LEVEL, text, parsed.year, parsed.venue)
+        info = HeadingInfo(location, _PSEUDO_LEVEL, text)
+        self.result.headings.append(info)
+        self.stack.append(_Section(context, info, is_resource_section(text), is_prose_section(text)))
+        self.result.roles[index] = LineRole.HEADING
+        return True
+
+    def _current(self) -> tuple[int | None, str | None]:
+        year = next((s.context.year for s in reversed(self.stack) if s.context.year is not None), None)
+        venue = next((s.context.venue for s in reversed(self.stack) if s.context.venue is not None), None)
+        return year, venue
+
+    def _in_resource_section(self) -> _Section | None:
+        return next((section for section in reversed(self.stack) if section.resource), None)
+
+    def _mark_content(self) -> None:
+        for section in self.stack:
+            section.info.content = True
+
+    # -- bullets and other lines ---------------------------------------------------------------------
+
+    def _bullet(self, content: str, indent: int, location: Location) -> LineRole:
+        if not content or _PLACEHOLDER.match(preclean(content)):
+            return LineRole.PROSE
+        self._mark_content()
+        text = preclean(content)
+        try:
+            tokens = scan_links(text)
+            if is_navigation(text, tokens):
+                self.open = None
+                return LineRole.NAVIGATION
+            if (self.stack and self.stack[-1].prose) or is_news_line(content):
+                self.open = None
+                return LineRole.PROSE
+            if is_badge_line(text, tokens):
+                return LineRole.PROSE
+            continued = self._continue_open(content, indent, tokens)
+            if continued is not None:
+                return continued
+            entry = parse_entry(content, self.references, self.catalogue)
+        except LinkSyntaxError as error:
+            self.open = None
+            return self._skip(location, Severity.ERROR, Code.UNCLOSED_LINK, f"skipped: broken link: {error}")
+        return self._entry(entry, location, indent)
+
+    def _entry(self, entry: Entry | None, location: Location, indent: int) -> LineRole:
+        external = [link for link in entry.links if not is_local_url(link.url)] if entry else []
+        if entry is None or not entry.title:
+            self.open = None
+            if entry is not None and (external or entry.has_tag):
+                return self._skip(location, Severity.ERROR, Code.EMPTY_TITLE, "skipped: entry has links but no title")
+            return LineRole.PROSE
+        year, venue = self._current()
+        if not (external or entry.has_tag or venue is not None):
+            self.open = None
+            return LineRole.PROSE
+
+        resource = self._in_resource_section()
+        if resource is not None:
+            self.open = None
+            return self._skip(
+                location,
+                Severity.INFO,
+                Code.RESOURCE_ENTRY,
+                f"skipped: {entry.title!r} is in the section {resource.info.text!r}, which lists no papers",
             )
-    if venue is None:
-        result.diagnostics.append(
-            Diagnostic(location, Severity.WARNING, Code.NO_VENUE, f"paper {title!r} has no venue heading above it")
+
+        if entry.venue is not None or entry.no_venue:
+            venue = entry.venue
+        record = Record(
+            title=entry.title,
+            location=location,
+            links=list(entry.links),
+            year=entry.year if entry.year is not None else year,
+            venue=venue,
+            authors=list(entry.authors),
+            note=entry.note,
         )
-    if year is None:
-        result.diagnostics.append(Diagnostic(location, Severity.WARNING, Code.NO_YEAR, f"paper {title!r} has no year"))
-    record = Record(title=title, location=location, links=list(links), year=year, venue=venue, note=trailing)
-    result.records.append(record)
 
+        self.result.records.append(record)
+        self.entries[id(record)] = entry
+        for section in self.stack:
+            section.info.papers += 1
+        self.open = _Open(record, indent, bool(_ABBREVIATION.match(entry.title)) and not entry.authors)
+        return LineRole.PAPER
 
-def _is_table_of_contents(content: str) -> bool:
-    """True for bullets that only link to anchors in the same document, like ``[2024](#2024)``."""
-    return bool(_ANCHOR_LINK.search(content)) and not _ANCHOR_LINK.sub("", content).strip(" -|*")
+    def _continue_open(self, content: str, indent: int, tokens: list[LinkToken]) -> LineRole | None:
+        """Attach an indented line to the paper above: extra links, or the title and authors of a
+        multi-line entry whose first line gives only an abbreviation, the venue and links."""
+        current = self.open
+        if current is None or indent <= current.indent:
+            return None
+        text = preclean(content)
+        rest = text
+        for token in reversed(tokens):
+            rest = rest[: token.start] + rest[token.end :]
+        links = [Link(token.label, token.url) for token in tokens if token.url and token.style != IMAGE]
+        if links and not rest.strip(" |,;:-·"):
+            current.record.links.extend(links)
+            return LineRole.PAPER
+        if not current.abbreviation or links or current.children >= 2:
+            return None
+        entry = parse_entry(content, self.references, self.catalogue)
+        if entry is None or not entry.title or entry.has_tag:
+            return None
+        if current.children == 0:
+            abbreviation = current.record.title
+            current.record.title = entry.title
+            if abbreviation.lower() not in entry.title.lower():
+                current.record.note = "; ".join(part for part in (abbreviation, current.record.note) if part)
+        elif looks_like_authors(text):
+            current.record.authors = parse_authors(text)
+        else:
+            return None
+        current.children += 1
+        return LineRole.PAPER
+
+    def _other_line(self, line: str, location: Location) -> LineRole:
+        stripped = line.strip()
+        if _REFERENCE_DEFINITION.match(line):
+            return LineRole.PROSE
+        if self.open is not None and line[:1] in (" ", "\t"):
+            try:
+                tokens = scan_links(preclean(stripped))
+            except LinkSyntaxError:
+                tokens = []
+            continued = self._continue_open(stripped, len(line) - len(line.lstrip()), tokens)
+            if continued is not None:
+                return continued
+        if _HTML_LINE.match(stripped) and not stripped.startswith(("<b>", "<strong>")):
+            return LineRole.HTML
+        self._mark_content()
+        self.open = None
+        return LineRole.PROSE
+
+    # -- tables --------------------------------------------------------------------------------------
+
+    def _table_row(self, header: TableHeader, index: int, number: int, location: Location) -> int:
+        """Read the row at ``index``; returns the index of the next unread line."""
+        roles = self.result.roles
+        line = self.lines[index]
+        cells = split_row(line)
+        # A row broken across two lines: the second line continues the last cell.
+        while (
+            len(cells) < len(header.roles)
+            and not line.rstrip().endswith("|")
+            and number < len(self.lines)
+            and self.lines[number].strip()
+            and not self.lines[number].lstrip().startswith("|")
+            and not _HEADING.match(self.lines[number])
+        ):
+            line = line + " " + self.lines[number].strip()
+            roles[number] = LineRole.PAPER
+            number += 1
+            cells = split_row(line)
+        self._mark_content()
+        if not header.has_title:
+            roles[index] = LineRole.PROSE
+            return number
+        try:
+            entry = parse_row(cells, header, self.references, self.catalogue)
+        except LinkSyntaxError as error:
+            roles[index] = self._skip(location, Severity.ERROR, Code.UNCLOSED_LINK, f"skipped: broken link: {error}")
+            return number
+        if entry is not None and entry.title and self._current()[1] is None and not entry.links and not entry.has_tag:
+            roles[index] = LineRole.PROSE
+            return number
+        if header.resource and entry is not None and entry.title:
+            roles[index] = self._skip(
+                location,
+                Severity.INFO,
+                Code.RESOURCE_ENTRY,
+                f"skipped: {entry.title!r} is in a table of {header.names[0]!r}, which lists no papers",
+            )
+            return number
+        roles[index] = self._entry(entry, location, indent=-1)
+        self.open = None
+        return number
+
+    # -- findings ------------------------------------------------------------------------------------
+
+    def _skip(self, location: Location, severity: Severity, code: Code, message: str) -> LineRole:
+        self.result.diagnostics.append(Diagnostic(location, severity, code, message))
+        return LineRole.SKIPPED
+
+    def _finish(self) -> None:
+        """Fill years from arXiv IDs and report links, venues and years that are missing or invalid."""
+        add = self.result.diagnostics.append
+        for record in self.result.records:
+            entry = self.entries.get(id(record))
+            location = record.location
+            for code, severity, message in entry.problems if entry else ():
+                add(Diagnostic(location, severity, code, message))
+            if not record.links:
+                add(Diagnostic(location, Severity.WARNING, Code.NO_LINKS, f"paper {record.title!r} has no links"))
+            for link in record.links:
+                if not is_valid_url(link.url):
+                    add(
+                        Diagnostic(
+                            location,
+                            Severity.WARNING,
+                            Code.MALFORMED_URL,
+                            f"link [{link.label}] has an invalid URL {link.url!r}; it is not exported",
+                        )
+                    )
+            arxiv = arxiv_id_of(record.links)
+            venue = self.catalogue.find(record.venue) if record.venue else None
+            preprint = record.venue is None or (venue is not None and venue.kind == "preprint")
+            if record.year is None and arxiv and preprint:
+                record.year = arxiv_year(arxiv)
+                if record.year is not None:
+                    add(
+                        Diagnostic(
+                            location,
+                            Severity.INFO,
+                            Code.YEAR_FROM_ARXIV,
+                            f"paper {record.title!r}: year {record.year} taken from arXiv ID {arxiv}",
+                        )
+                    )
+            if record.venue is None:
+                detail = "; it is exported as an arXiv preprint" if arxiv else ""
+                add(
+                    Diagnostic(
+                        location, Severity.WARNING, Code.NO_VENUE, f"paper {record.title!r} has no venue{detail}"
+                    )
+                )
+            if record.year is None:
+                add(Diagnostic(location, Severity.WARNING, Code.NO_YEAR, f"paper {record.title!r} has no year"))

@@ -41,6 +41,7 @@ class Venue:
     series: str = ""
     short_booktitle: str = ""
     editions: dict[int, Edition] = field(default_factory=dict)
+    workshop_of: str = ""  # id of the main conference, for a workshop venue
 
     def info(self, year: int | None) -> VenueInfo:
         """The catalogue facts for this venue in ``year``; an unlisted year gets the venue defaults."""
@@ -76,7 +77,7 @@ class Catalogue:
         self.venues = venues
         self._by_name: dict[str, Venue] = {}
         for venue in venues:
-            for name in (venue.id, venue.short, *venue.aliases):
+            for name in (venue.id, venue.short, *venue.aliases, venue.name):
                 self._by_name.setdefault(lookup_form(name), venue)
 
     @classmethod
@@ -107,6 +108,7 @@ class Catalogue:
                     series=entry.get("series", ""),
                     short_booktitle=entry.get("short_booktitle", ""),
                     editions=editions,
+                    workshop_of=entry.get("workshop_of", ""),
                 )
             )
         return cls(venues)

@@ -1,0 +1,77 @@
+"""Splitting author lists such as ``A, B and C``, ``Li, Yuncheng et al.`` or ``Cho, J. H. & Hariharan, B.``."""
+
+from __future__ import annotations
+
+import re
+
+from paperbib.model import Author
+
+# BibTeX reads the name "others" as "and others", printed "et al."; the CSL-JSON exporter leaves it out.
+ET_AL = Author(literal="others")
+
+_ET_AL = re.compile(r"[,;]?\s*\bet\.?\s*al\b\.?", re.IGNORECASE)
+_AFFILIATION = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+_PERSON_SEPARATOR = re.compile(r"\s*(?:;|&|\band\b|\bAnd\b)\s*")
+_PARTICLES = frozenset("van von der den de del della di da du la le bin al".split())
+_NAME = re.compile(r"^[^\W\d_][\w.'’\-]*(?:\s+[^\W\d_][\w.'’\-]*){0,4}$")
+
+
+def split_affiliation(text: str) -> tuple[str, str]:
+    """Split a trailing ``(Google)`` off an author list; returns (authors, affiliation)."""
+    match = _AFFILIATION.search(text)
+    if not match:
+        return text, ""
+    return text[: match.start()], match.group().strip().strip("()（）")
+
+
+def looks_like_authors(text: str) -> bool:
+    """True for text shaped like a list of personal names, such as ``Hinton et al.`` or ``A B, C D``."""
+    text = split_affiliation(text.strip().strip("*_ ."))[0]
+    if not text:
+        return False
+    if _ET_AL.search(text):
+        return True
+    people = [part for part in re.split(r"\s*(?:,|;|&|\band\b)\s*", text) if part]
+    if not people or not all(_NAME.match(person) and _capitalised(person) for person in people):
+        return False
+    return len(people) > 1 or " " in text
+
+
+def _capitalised(name: str) -> bool:
+    """True when every word of ``name`` starts with a capital letter, except particles such as ``van``."""
+    return all(word[0].isupper() or word in _PARTICLES for word in name.split())
+
+
+def parse_authors(text: str) -> list[Author]:
+    """Return the authors of ``text``; ``et al.`` becomes ET_AL at the end of the list."""
+    text = _trim(split_affiliation(text.strip().strip("*_ "))[0])
+    et_al = bool(_ET_AL.search(text))
+    text = _trim(_ET_AL.sub("", text))
+    authors: list[Author] = []
+    for person in (_trim(part) for part in _PERSON_SEPARATOR.split(text)):
+        if not person:
+            continue
+        pieces = [piece.strip() for piece in person.split(",") if piece.strip()]
+        if len(pieces) == 2 and " " not in pieces[0]:
+            # "Li, Yuncheng": family name first, as reference lists write it.
+            authors.append(Author(family=pieces[0], given=pieces[1]))
+            continue
+        authors.extend(_given_family(piece) for piece in pieces)
+    if et_al and authors:
+        authors.append(ET_AL)
+    return authors
+
+
+def _trim(text: str) -> str:
+    """Strip spaces, commas and a final period, but keep the period of a final initial ("Alexander M.")."""
+    text = text.strip(" ,")
+    while text.endswith(".") and not re.search(r"(?:^|\s)[A-Z]\.$", text):
+        text = text[:-1].rstrip(" ,")
+    return text
+
+
+def _given_family(name: str) -> Author:
+    words = name.split()
+    if len(words) == 1:
+        return Author(family=words[0])
+    return Author(family=words[-1], given=" ".join(words[:-1]))

@@ -1,0 +1,168 @@
+"""Finding the Markdown links of one line: ``[[label](url)]`` groups, ``[[label]](url)``, plain links, images,
+badges and reference links, each with its position so that the text between them can be read too."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from paperbib.reader.inline import LinkSyntaxError, parse_link_group
+
+GROUP = "group"  # [[label](url)]
+BRACKETED = "bracketed"  # [[label]](url)
+PLAIN = "plain"  # [label](url)
+IMAGE = "image"  # ![alt](src)
+BADGE = "badge"  # [![alt](src)](url)
+REFERENCE = "reference"  # [label][ref] or [[label]][ref]
+BARE_LABEL = "link"  # the label given to a bare URL
+
+# A bare URL or an autolink, as GFM links them: "https://arxiv.org/abs/1712.01815", "<https://...>", and a
+# bare URL in parentheses.
+# Trailing punctuation is not part of the URL.
+_BARE_URL = re.compile(
+    r"<(?P<url>https?://[^\s<>]+)>|\((?P<url3>https?://[^\s()<>]+)\)|(?P<url2>https?://[^\s<>\[\]]*[^\s<>\[\].,;:!?)\"'])"
+)
+# Characters where a link can start; the scanner jumps from one to the next.
+_CANDIDATE = re.compile(r"[\\\[!<(]|https?://")
+_NESTED_URL = re.compile(r"^\[[^\]]*\]\((?P<url>[^)]*)\)$")
+
+
+@dataclass(frozen=True)
+class LinkToken:
+    """One link of a line; ``url`` is the image source for images, ``ref`` the label of a reference link."""
+
+    start: int
+    end: int
+    style: str
+    label: str
+    url: str = ""
+    image: str = ""  # the image source of a badge
+    ref: str = ""
+
+
+def match_bracket(text: str, open_index: int, opening: str, closing: str) -> int | None:
+    """Return the index of the bracket that closes ``text[open_index]``, honouring backslash escapes."""
+    depth = 0
+    i = open_index
+    length = len(text)
+    while i < length:
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == opening:
+            depth += 1
+        elif char == closing:
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def scan_links(text: str) -> list[LinkToken]:
+    """Return the links of ``text`` from left to right; text in brackets that is not a link is skipped.
+
+    Raises LinkSyntaxError when a ``[[label](`` group that starts a word is not closed.
+    """
+    tokens: list[LinkToken] = []
+    i = 0
+    while True:
+        candidate = _CANDIDATE.search(text, i)
+        if candidate is None:
+            break
+        i = candidate.start()
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "!" and text.startswith("![", i):
+            token = _image_at(text, i)
+            if token is not None:
+                tokens.append(token)
+                i = token.end
+                continue
+        if char == "[":
+            token = _link_at(text, i)
+            if token is not None:
+                tokens.append(token)
+                i = token.end
+                continue
+        if char in "h<(" and (_starts_word(text, i) or text[i - 1] == "("):
+            match = _BARE_URL.match(text, i)
+            if match:
+                url = match.group("url") or match.group("url2") or match.group("url3")
+                tokens.append(LinkToken(i, match.end(), PLAIN, BARE_LABEL, url))
+                i = match.end()
+                continue
+        i += 1
+    return tokens
+
+
+def _destination(text: str, open_index: int) -> tuple[str, int] | None:
+    """Return the URL in the parentheses at ``open_index`` and the index after them."""
+    close = match_bracket(text, open_index, "(", ")")
+    if close is None:
+        return None
+    url = text[open_index + 1 : close].strip()
+    if url.startswith("<") and url.endswith(">"):
+        url = url[1:-1]
+    nested = _NESTED_URL.match(url)
+    if nested:
+        # [[Paper]]([2112.07068](https://arxiv.org/pdf/2112.07068)): the inner link contains the URL.
+        url = nested.group("url").strip()
+    elif ' "' in url:
+        url = url.split(' "', 1)[0]  # [label](url "title")
+    return url, close + 1
+
+
+def _image_at(text: str, start: int) -> LinkToken | None:
+    close = match_bracket(text, start + 1, "[", "]")
+    if close is None or not text.startswith("(", close + 1):
+        return None
+    destination = _destination(text, close + 1)
+    if destination is None:
+        return None
+    url, end = destination
+    return LinkToken(start, end, IMAGE, text[start + 2 : close], url)
+
+
+def _starts_word(text: str, index: int) -> bool:
+    return index == 0 or text[index - 1].isspace()
+
+
+def _link_at(text: str, start: int) -> LinkToken | None:
+    close = match_bracket(text, start, "[", "]")
+    if close is None:
+        if text.startswith("[[", start) and _starts_word(text, start) and "](" in text[start:]:
+            parse_link_group(text, start)  # raises LinkSyntaxError with the reason
+        return None
+    label = text[start + 1 : close]
+    after = close + 1
+    if text.startswith("(", after):
+        destination = _destination(text, after)
+        if destination is None:
+            if label.startswith("[") and _starts_word(text, start):
+                raise LinkSyntaxError(f"URL of link {label} is not closed with ')'")
+            return None
+        url, end = destination
+        if label.startswith("![") or label.startswith("[!["):
+            image = _image_at(label, label.index("!"))
+            if image is not None:
+                return LinkToken(start, end, BADGE, image.label, url, image=image.url)
+        if label.startswith("[") and match_bracket(label, 0, "[", "]") == len(label) - 1:
+            return LinkToken(start, end, BRACKETED, label[1:-1].strip(), url)
+        return LinkToken(start, end, PLAIN, label.strip(), url)
+    if label.startswith("[") and label.endswith(")"):
+        inner = _link_at(label, 0)
+        if inner is not None and inner.end == len(label) and inner.style == PLAIN:
+            return LinkToken(start, after, GROUP, inner.label, inner.url)
+        malformed_group = label.startswith("[[") or inner is None
+        if malformed_group and text.startswith("[[", start) and _starts_word(text, start):
+            parse_link_group(text, start)  # raises LinkSyntaxError when the group is malformed
+    if text.startswith("[", after) and not text.startswith("[[", after):
+        ref_close = match_bracket(text, after, "[", "]")
+        if ref_close is not None:
+            inner_label = label[1:-1] if label.startswith("[") and label.endswith("]") else label
+            return LinkToken(start, ref_close + 1, REFERENCE, inner_label.strip(), ref=text[after + 1 : ref_close])
+    return None
