@@ -209,3 +209,19 @@ def test_missing_year_is_a_warning():
     bibliography = load_tricky("missing_year.md")
     assert [(r.venue, r.year) for r in bibliography.records] == [("arXiv", 2024), ("Workshop", None)]
     assert any(d.code is Code.NO_YEAR and d.location.line == 7 for d in bibliography.diagnostics)
+
+
+def test_nested_remarks_attach_to_their_paper():
+    result = read_text(
+        "# 2024\n## ICLR-2024\n- Sparse Things Work [[paper](https://x.org)]\n"
+        "  - Note: accepted as oral, see the talk\n  - [slides](https://x.org/slides.pdf)\n"
+    )
+    (record,) = result.records
+    assert record.note == "Note: accepted as oral, see the talk"
+    assert [link.url for link in record.links] == ["https://x.org", "https://x.org/slides.pdf"]
+    assert result.skipped == []
+
+
+def test_two_digit_year_heading_before_2000():
+    assert parse_heading(2, "NIPS'99").year == 1999
+    assert parse_heading(2, "CVPR'25").year == 2025

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from paperbib.reader.venue_text import two_digit_year
+
 _YEAR = r"(?:19|20)\d{2}"
 _YEAR_ONLY = re.compile(rf"^(?P<year>{_YEAR})$")
 # The year is split off at the last separator, so "S&P-2023" keeps "S&P" as the venue.
@@ -47,7 +49,7 @@ def parse_heading(level: int, raw: str) -> HeadingContext:
         return HeadingContext(level, text, int(match.group("year")), match.group("venue"))
     match = _VENUE_SHORT_YEAR.match(text)
     if match:
-        return HeadingContext(level, text, 2000 + int(match.group("yy")), match.group("venue"))
+        return HeadingContext(level, text, two_digit_year(int(match.group("yy"))), match.group("venue"))
     if level == 1 or not text:
         return HeadingContext(level, text, None, None)
     return HeadingContext(level, text, None, text)

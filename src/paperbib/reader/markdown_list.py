@@ -356,6 +356,10 @@ class _Reader:
         if links and not rest.strip(" |,;:-·"):
             current.record.links.extend(links)
             return LineRole.PAPER
+        if not current.abbreviation and not links and not tokens:
+            # A nested line without links under a paper is a remark on it ("Oral", "see the talk").
+            current.record.note = "; ".join(part for part in (current.record.note, text.strip(" -*")) if part)
+            return LineRole.PAPER
         if not current.abbreviation or links or current.children >= 2:
             return None
         entry = parse_entry(content, self.references, self.catalogue)
