@@ -116,19 +116,29 @@ def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diag
     if not record.authors:
         # Styles sort and label author-less entries by this field instead of warning "need key".
         fields.append(("key", title))
-    other_links = [
-        f"{link.label}: {normalised}"
-        for link in record.links
-        if link.kind not in _MAIN_LINK_KINDS and (normalised := normalise_url(link.url)) and normalised != url
-    ]
+    other_links = extra_links(record, url)
     if other_links:
         fields.append(("annote", escape_text("; ".join(other_links))))
     if record.note:
         fields.append(("note", text(record.note)))
+    check_braces(record, fields)
+    return fields
+
+
+def check_braces(record: Record, fields: list[tuple[str, str]]) -> None:
+    """Raise ExportError when a field value would end its entry early or leave it open."""
     for name, value in fields:
         if not brace_depth_ok(value):
             raise ExportError(f"{record.location}: {record.key}: field {name} has unbalanced braces: {value!r}")
-    return fields
+
+
+def extra_links(record: Record, url: str | None) -> list[str]:
+    """``label: url`` for each link that is not already written as the url, eprint or doi field."""
+    return [
+        f"{link.label}: {normalised}"
+        for link in record.links
+        if link.kind not in _MAIN_LINK_KINDS and (normalised := normalise_url(link.url)) and normalised != url
+    ]
 
 
 def format_entry(kind: str, key: str, fields: list[tuple[str, str]]) -> str:
