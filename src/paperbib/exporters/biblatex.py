@@ -18,7 +18,7 @@ from paperbib.exporters.bibtex import check_braces, extra_links, format_entry
 from paperbib.exporters.csl_json import event_title, is_preprint
 from paperbib.latex import UTF8, escape_text, title_to_latex
 from paperbib.model import Author, Record
-from paperbib.urls import main_url
+from paperbib.urls import main_url, verbatim_field
 
 
 class BiblatexExporter:
@@ -78,10 +78,10 @@ def biblatex_fields(record: Record, options: ExportOptions) -> list[tuple[str, s
         if info.volume:
             fields.append(("volume", text(info.volume)))
     if record.ids.doi:
-        fields.append(("doi", _verbatim(record.ids.doi)))
+        fields.append(("doi", verbatim_field(record.ids.doi)))
     url = main_url(record)
     if url:
-        fields.append(("url", _verbatim(url)))
+        fields.append(("url", verbatim_field(url)))
     if record.ids.arxiv:
         fields.append(("eprinttype", "arxiv"))
         fields.append(("eprint", record.ids.arxiv))
@@ -95,11 +95,6 @@ def biblatex_fields(record: Record, options: ExportOptions) -> list[tuple[str, s
         fields.append(("note", text(record.note)))
     check_braces(record, fields)
     return fields
-
-
-def _verbatim(value: str) -> str:
-    """A verbatim field value: biber reads it raw, so only braces, which would end the field, are encoded."""
-    return value.replace("{", "%7B").replace("}", "%7D")
 
 
 def _name(author: Author) -> str:

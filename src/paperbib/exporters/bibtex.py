@@ -14,7 +14,7 @@ from paperbib.diagnostics import Code, Diagnostic, Severity
 from paperbib.errors import ExportError
 from paperbib.exporters.base import ExportOptions, ExportResult
 from paperbib.latex import LATEX, brace_depth_ok, escape_text, title_to_latex
-from paperbib.model import Record
+from paperbib.model import Author, Record
 from paperbib.urls import main_url, normalise_url
 
 # Links already written as url, eprint or doi are not repeated in annote.
@@ -79,7 +79,7 @@ def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diag
         fields.append(
             (
                 "author",
-                " and ".join(_bibtex_name(author.family, author.given, author.literal) for author in record.authors),
+                " and ".join(bibtex_name(author) for author in record.authors),
             )
         )
     info = record.venue_info
@@ -156,10 +156,11 @@ def _verbatim(url: str) -> str:
     return url.replace("{", "%7B").replace("}", "%7D").replace("%", r"\%")
 
 
-def _bibtex_name(family: str, given: str, literal: str) -> str:
-    if literal:
-        return "{" + title_to_latex(literal).value + "}"
-    family_latex = title_to_latex(family).value
-    if given:
-        return f"{family_latex}, {title_to_latex(given).value}"
+def bibtex_name(author: Author) -> str:
+    """One name of an author list: ``Family, Given``, or a literal name in braces so it is not split."""
+    if author.literal:
+        return "{" + title_to_latex(author.literal).value + "}"
+    family_latex = title_to_latex(author.family).value
+    if author.given:
+        return f"{family_latex}, {title_to_latex(author.given).value}"
     return family_latex
