@@ -16,6 +16,7 @@ from paperbib.diagnostics import Diagnostic
 from paperbib.exporters.base import ExportOptions, ExportResult
 from paperbib.exporters.bibtex import check_braces, extra_links, format_entry
 from paperbib.exporters.csl_json import event_title, is_preprint
+from paperbib.exporters.kept_fields import merge_kept_fields
 from paperbib.latex import UTF8, escape_text, title_to_latex
 from paperbib.model import Author, Record
 from paperbib.urls import main_url, verbatim_field
@@ -25,6 +26,12 @@ class BiblatexExporter:
     name = "biblatex"
     description = "BibLaTeX (.bib) for biber, with UTF-8 text, date, eventtitle and eprint fields"
     suffix = ".bib"
+    updatable = True
+    # Every field biblatex_fields may write except author and note, which users also add by hand.
+    generated_fields = frozenset(
+        "title journaltitle booktitle howpublished eventtitle date publisher series volume doi url "
+        "eprinttype eprint eprintclass annotation".split()
+    )
 
     def export(self, records: Sequence[Record], options: ExportOptions) -> ExportResult:
         header = f"% Written by paperbib {__version__} for biblatex and biber (UTF-8)"
@@ -32,7 +39,9 @@ class BiblatexExporter:
             header += f" from {options.source_name}"
         chunks = [header.replace("@", "(at)") + "\n"]
         for record in records:
-            chunks.append(format_entry(entry_type(record), record.key, biblatex_fields(record, options)))
+            fields = biblatex_fields(record, options)
+            fields = merge_kept_fields(fields, options.kept_fields.get(record.key, ()), self.generated_fields)
+            chunks.append(format_entry(entry_type(record), record.key, fields))
         return ExportResult("\n".join(chunks), list[Diagnostic]())
 
 

@@ -13,6 +13,7 @@ from paperbib import __version__
 from paperbib.diagnostics import Code, Diagnostic, Severity
 from paperbib.errors import ExportError
 from paperbib.exporters.base import ExportOptions, ExportResult
+from paperbib.exporters.kept_fields import merge_kept_fields
 from paperbib.latex import LATEX, brace_depth_ok, escape_text, title_to_latex
 from paperbib.model import Author, Record
 from paperbib.urls import main_url, normalise_url
@@ -25,6 +26,12 @@ class BibtexExporter:
     name = "bibtex"
     description = "BibTeX (.bib) for bibtex/pdflatex; biber reads it too"
     suffix = ".bib"
+    updatable = True
+    # Every field bibtex_fields may write except author and note, which users also add by hand.
+    generated_fields = frozenset(
+        "title journal booktitle howpublished year publisher series volume doi url "
+        "eprint archivePrefix primaryClass key annote".split()
+    )
 
     def export(self, records: Sequence[Record], options: ExportOptions) -> ExportResult:
         diagnostics: list[Diagnostic] = []
@@ -34,6 +41,8 @@ class BibtexExporter:
         chunks = [header.replace("@", "(at)") + "\n"]
         for record in records:
             fields = bibtex_fields(record, options, diagnostics)
+            kept = options.kept_fields.get(record.key, ())
+            fields = merge_kept_fields(fields, kept, self.generated_fields)
             chunks.append(format_entry(entry_type(record), record.key, fields))
         return ExportResult("\n".join(chunks), diagnostics)
 
