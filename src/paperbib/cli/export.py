@@ -42,6 +42,18 @@ def _check_update_options(
         )
 
 
+def _list_formats() -> None:
+    """Print each installed format with its description; a plugin that fails to load is listed with the error."""
+    from paperbib.exporters import PluginError, available, get_exporter
+
+    for name in available():
+        try:
+            description = get_exporter(name).description
+        except PluginError as error:
+            description = f"(not usable) {error}"
+        click.echo(f"{name}\t{description}")
+
+
 @click.command()
 @input_argument
 @click.option(
@@ -127,11 +139,11 @@ def export(
     from paperbib.steps.filters import filter_records
 
     if format_name == "help":
-        for name in available():
-            click.echo(f"{name}\t{get_exporter(name).description}")
+        _list_formats()
         return
     try:
-        exporter = get_exporter(format_name)
+        with reported_errors():
+            exporter = get_exporter(format_name)
     except KeyError:
         raise click.BadParameter(
             f"unknown format {format_name!r}; installed: {', '.join(available())}", param_hint="--to"
