@@ -2,10 +2,11 @@
 
 pyproject.toml registers :class:`MarkdownParser` as the ``markdown`` plugin of the
 ``pybtex.database.input`` entry-point group and for the ``.md`` suffix in
-``pybtex.database.input.suffixes`` (the group that ``pybtex.plugin.find_plugin`` searches for a
-file name; pybtex 0.24 to 0.26 documents it under another name). Then ``pybtex-convert papers.md
-papers.bib``, ``pybtex-format papers.md papers.html`` and ``pybtex.database.parse_file("papers.md")``
-run paperbib's reader, venue catalogue and keys.
+``pybtex.database.input.suffixes``, the group that ``pybtex.plugin.find_plugin`` (pybtex 0.26)
+searches for a file name. pybtex's plugin page names ``pybtex.database.output.suffixes`` there,
+which is the group for writers. Then ``pybtex-convert papers.md papers.bib``,
+``pybtex-format --style paperbib papers.md papers.html`` and
+``pybtex.database.parse_file("papers.md")`` run paperbib's reader, venue catalogue and keys.
 
 Field values are the ones ``paperbib export --to bibtex`` writes, in BibTeX syntax with LaTeX
 macros, because that is what pybtex stores for a ``.bib`` file. Findings about the list (skipped
