@@ -15,8 +15,9 @@ from paperbib.exporters.biblatex import biblatex_fields
 from paperbib.model import Identifiers
 
 # pdflatex's UTF-8 input encoding has no definition for Greek, CJK, emoji or U+2212 MINUS SIGN, and
-# biber does not rewrite them as macros; these fixtures are checked with biber alone.
-# NOTE: lualatex would typeset them, but it fails on this machine because luaotfload is not installed.
+# biber does not rewrite them as macros. So these fixtures are checked with biber alone.
+# NOTE: lualatex would typeset them, but its font loader luaotfload (Debian package texlive-luatex)
+# is not among the packages .ci/run installs.
 NEEDS_UNICODE_ENGINE = {"greek.md", "emoji.md", "cjk.md", "typography.md"}
 
 # Lists give no authors, which biblatex's data model requires for every entry type written here.

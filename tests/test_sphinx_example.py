@@ -38,7 +38,7 @@ def test_sphinx_example_builds(papers, tmp_path):
     assert run.returncode == 0, run.stderr
     text = page_text(tmp_path / "html" / "index.html").casefold()
     titles = {record.key: record.title for record in papers.records}
-    for key in ("iclr2024-model-tells-discard", "iclr2024-context-autoencoder-context"):
+    for key in ("iclr2024-model-tells-discard", "iclr2024-incontext-autoencoder-context"):
         assert titles[key].casefold() in text, key
     assert "[ 1 ]" in text
     assert "[ 2 ]" in text

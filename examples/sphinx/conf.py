@@ -1,8 +1,8 @@
 """Sphinx configuration: cite papers of a markdown list with sphinxcontrib-bibtex.
 
 sphinxcontrib-bibtex 2.7 reads every file in ``bibtex_bibfiles`` with pybtex's BibTeX parser
-itself and never asks pybtex for the plugin of a ``.md`` file, so the list is converted to
-BibTeX here, each time Sphinx reads this configuration. The ``paperbib`` pybtex style formats the
+itself and never looks up pybtex's plugin for a ``.md`` file. So this file converts the list to
+BibTeX each time Sphinx reads the configuration. The ``paperbib`` pybtex style formats the
 entries, because pybtex's own styles stop on entries without authors.
 """
 

@@ -10,7 +10,7 @@ which is the group for writers. Then ``pybtex-convert papers.md papers.bib``,
 
 Field values are the ones ``paperbib export --to bibtex`` writes, in BibTeX syntax with LaTeX
 macros, because that is what pybtex stores for a ``.bib`` file. Findings about the list (skipped
-lines, unknown venues) go to the ``paperbib.pybtex_plugin`` logger; paperbib's input errors
+lines, unknown venues) go to the ``paperbib.pybtex_plugin`` logger. paperbib's input errors
 become ``PybtexError``, which the pybtex commands print as one line.
 """
 
@@ -82,7 +82,7 @@ class MarkdownParser(BaseParser):
 
 
 def to_entry(record: Record, diagnostics: list[Diagnostic]) -> Entry:
-    """The pybtex entry of one record: its BibTeX fields, with authors as ``Person`` objects.
+    """Convert one record to a pybtex entry: its BibTeX fields, with authors as ``Person`` objects.
 
     ``url`` and ``doi`` hold the raw link, because pybtex's styles use ``url`` unchanged as the
     link target. A ``.bib`` file written by ``pybtex-convert`` therefore has a raw ``%`` in URLs,

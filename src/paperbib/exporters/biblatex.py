@@ -55,7 +55,7 @@ def entry_type(record: Record) -> str:
 
 
 def biblatex_fields(record: Record, options: ExportOptions) -> list[tuple[str, str]]:
-    """The (name, value) pairs of one entry, in output order, values already in BibLaTeX syntax."""
+    """Return the (name, value) pairs of one entry in output order, with values in BibLaTeX syntax."""
 
     def text(value: str) -> str:
         return title_to_latex(value, UTF8).value

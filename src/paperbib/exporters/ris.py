@@ -41,13 +41,14 @@ def ris_type(record: Record) -> str:
 
 
 def ris_fields(record: Record, options: ExportOptions) -> list[tuple[str, str]]:
-    """The (tag, value) pairs of one record after its ``TY`` line, in output order."""
+    """Return the (tag, value) pairs of one record after its ``TY`` line, in output order."""
     fields: list[tuple[str, str]] = [("ID", record.key), ("T1", record.title)]
     for author in record.authors:
         if author.literal:
             fields.append(("AU", author.literal))
         else:
             fields.append(("AU", f"{author.family}, {author.given}" if author.given else author.family))
+
     info = record.venue_info
     if info is not None and info.kind != "preprint":
         fields.append(("T2", info.booktitle if options.booktitle == "long" else info.short_booktitle))
@@ -59,6 +60,7 @@ def ris_fields(record: Record, options: ExportOptions) -> list[tuple[str, str]]:
         fields.append(("PY", str(record.year)))
     if info is not None and info.volume:
         fields.append(("VL", info.volume))
+
     if is_preprint(record):
         fields.append(("PB", "arXiv"))
     elif info is not None and info.publisher:
@@ -68,6 +70,7 @@ def ris_fields(record: Record, options: ExportOptions) -> list[tuple[str, str]]:
         fields.append(("UR", url))
     if record.ids.doi:
         fields.append(("DO", record.ids.doi))
+
     if record.ids.arxiv:
         fields.append(("N1", f"arXiv: {record.ids.arxiv}"))
     fields.extend(("N1", link) for link in extra_links(record, url))

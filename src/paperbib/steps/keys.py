@@ -102,7 +102,7 @@ def _literal(formula: str, text: str, offset: int) -> str:
 
 
 def format_key(record: Record, key_format: KeyFormat, title_words_extra: int = 0) -> str:
-    """The key ``key_format`` gives ``record``, or its identity hash when every field is empty."""
+    """Return the key that ``key_format`` gives ``record``, or its identity hash when every field is empty."""
     pieces: list[str] = []
     for part in key_format.parts:
         if isinstance(part, str):
@@ -174,7 +174,7 @@ def title_words(title: str) -> list[str]:
 
 
 def venue_id(record: Record) -> str:
-    """The venue part of a key: the catalogue id, ``arxiv`` for a preprint without venue, else empty."""
+    """Return the venue part of a key: the catalogue id, ``arxiv`` for a preprint without venue, else empty."""
     if record.venue_info is not None:
         venue = record.venue_info.id
     elif record.ids.arxiv:

@@ -45,7 +45,7 @@ class ExistingEntry:
 
 @dataclass
 class KeyReport:
-    """How keys changed between the earlier file and the new export."""
+    """Key changes between the earlier file and the new export."""
 
     kept: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
@@ -59,14 +59,17 @@ class KeyReport:
         )
 
     def lines(self) -> list[str]:
-        """One line per change, for stderr: ``added KEY``, ``removed KEY``, ``renamed OLD -> NEW``."""
+        """Format one line per change for stderr: ``added KEY``, ``removed KEY``, ``renamed OLD -> NEW``."""
         out = [f"added {key}" for key in self.added]
         out.extend(f"removed {key}" for key in self.removed)
         out.extend(f"renamed {old} -> {new}" for old, new in self.renamed)
         return out
 
     def key_map(self) -> str:
-        """Tab-separated ``change old_key new_key`` rows with a header; ``-`` marks a missing key."""
+        """Format every key as tab-separated ``change old_key new_key`` rows under a header.
+
+        ``-`` marks a missing key.
+        """
         rows = ["change\told_key\tnew_key"]
         rows.extend(f"kept\t{key}\t{key}" for key in self.kept)
         rows.extend(f"added\t-\t{key}" for key in self.added)
@@ -83,7 +86,7 @@ class UpdateResult:
 
 
 def read_existing(path: str) -> list[ExistingEntry]:
-    """Parse the .bib file at ``path`` with bibtexparser; raises InputError for a block it cannot parse."""
+    """Parse the .bib file at ``path`` with bibtexparser. Raises InputError for a block it cannot parse."""
     import bibtexparser
 
     try:
@@ -142,7 +145,7 @@ def update_keys(records: list[Record], existing: list[ExistingEntry], rename: bo
 
 
 def update_from_file(records: list[Record], path: str, rename: bool = False) -> UpdateResult:
-    """:func:`update_keys` against the file at ``path``; when it does not exist yet, every key is added."""
+    """Run :func:`update_keys` against the file at ``path``. When it does not exist yet, every key is added."""
     if not os.path.exists(path):
         logger.info("%s does not exist yet; every key is new", path)
         return UpdateResult(list(records), {}, KeyReport(added=[record.key for record in records]))
@@ -198,8 +201,10 @@ def _entry_title(entry: ExistingEntry) -> str | None:
 
 
 def _comparable_title(latex: str) -> str | None:
-    """A BibTeX title decoded to text and normalised. Record titles go through title_to_latex first,
-    so both sides decode the same macros (``$\\alpha$`` and ``α`` both become ``α``)."""
+    """Decode a BibTeX title to text and normalise it for comparison.
+
+    Record titles go through title_to_latex first, so both sides decode the same macros.
+    """
     from pylatexenc.latex2text import LatexNodes2Text
 
     text = LatexNodes2Text(math_mode="text").latex_to_text(latex)
