@@ -7,13 +7,9 @@ import shutil
 import subprocess
 import sys
 
-import pytest
-
 from conftest import PAPERS, ROOT
 
 EXAMPLE = ROOT / "examples" / "sphinx"
-
-pytest.importorskip("sphinxcontrib.bibtex", reason="install the test extra: pip install -e '.[test]'")
 
 
 def build(source, output, paper_list) -> subprocess.CompletedProcess[str]:

@@ -237,3 +237,23 @@ def test_merge_kept_fields_rules():
         ("note", "hand note"),
         ("pages", "1--2"),
     ]
+
+
+def test_match_by_arxiv_with_prefix(papers):
+    old = existing("handwritten", title="Other", eprint="arXiv:2310.01801")
+    assert update_keys([papers.records[0]], [old]).records[0].key == "handwritten"
+
+
+def test_update_warns_about_dropped_blocks(papers, tmp_path, caplog):
+    refs = tmp_path / "refs.bib"
+    refs.write_text(
+        '% Written by paperbib\n@string{iclr = "ICLR"}\n@preamble{"\\newcommand{\\x}{x}"}\n'
+        "@misc{mine, title = {Model Tells You What to Discard: Adaptive KV Cache Compression for LLMs},"
+        " booktitle = iclr}\n",
+        encoding="utf-8",
+    )
+    with caplog.at_level("WARNING", logger="paperbib.steps.update"):
+        found = read_existing(str(refs))
+    assert found[0].value("booktitle") == "ICLR"
+    (message,) = [record.getMessage() for record in caplog.records]
+    assert "dropping 1 @string, 1 @preamble, 0 comment blocks (first at line 2)" in message

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from paperbib.errors import InputError
 from paperbib.identifiers import arxiv_id_from_url, doi_from_url
@@ -25,6 +27,9 @@ from paperbib.steps.keys import identity_hash
 from paperbib.text import normalise_title
 
 logger = logging.getLogger(__name__)
+
+# Hand-written entries often give eprint = {arXiv:2310.01801}.
+_ARXIV_PREFIX = re.compile(r"^arxiv:\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,7 @@ def read_existing(path: str) -> list[ExistingEntry]:
             f"{path}:{block.start_line + 1}: cannot parse this block ({block.error}); "
             "fix or remove it, then export again"
         )
+    _warn_about_dropped_blocks(path, library)
     return [
         ExistingEntry(
             entry.key,
@@ -112,6 +118,25 @@ def read_existing(path: str) -> list[ExistingEntry]:
         )
         for entry in library.entries
     ]
+
+
+def _warn_about_dropped_blocks(path: str, library: Any) -> None:
+    """Log the blocks that the rewritten file will not contain: @string, @preamble and comments."""
+    dropped = [f"{len(library.strings)} @string", f"{len(library.preambles)} @preamble"]
+    comments = [
+        block
+        for block in library.comments
+        if not str(getattr(block, "comment", "")).lstrip().startswith("% Written by paperbib")
+    ]
+    dropped.append(f"{len(comments)} comment")
+    if library.strings or library.preambles or comments:
+        # @string values are already substituted into the fields that use them.
+        logger.warning(
+            "%s: the new file keeps entries only; dropping %s blocks (first at line %d)",
+            path,
+            ", ".join(dropped),
+            min(block.start_line for block in [*library.strings, *library.preambles, *comments]) + 1,
+        )
 
 
 def update_keys(records: list[Record], existing: list[ExistingEntry], rename: bool = False) -> UpdateResult:
@@ -180,7 +205,7 @@ def _match(records: list[Record], existing: list[ExistingEntry]) -> dict[int, Ex
 def _entry_arxiv(entry: ExistingEntry) -> str | None:
     eprint = entry.value("eprint")
     if eprint:
-        return Identifiers(arxiv=eprint.strip()).arxiv_base
+        return Identifiers(arxiv=_ARXIV_PREFIX.sub("", eprint.strip())).arxiv_base
     url = entry.value("url")
     found = arxiv_id_from_url(_unescape(url)) if url else None
     return Identifiers(arxiv=found).arxiv_base if found else None
