@@ -6,8 +6,8 @@ significant words of the title. When papers of the same venue and year would sha
 papers (and only those) get more title words, and then a short hash of their own paper link or
 arXiv ID. So adding, removing or reordering other papers never changes a key.
 
-A key format (``--key-format``) replaces the venue-year form with a small formula; see
-:func:`parse_key_format` for its fields.
+A key format (``--key-format``) replaces the venue-year form with a small formula. Its fields
+are listed in ``KEY_FIELDS``, and docs/keys.md describes the language.
 """
 
 from __future__ import annotations
@@ -40,9 +40,10 @@ class KeyFormatError(PaperbibError, ValueError):
     """A key format that cannot be used: unknown field, bad word count or characters not allowed in keys."""
 
 
-# Field name -> what it gives; the help text of --key-format and the docs list the same fields.
+# Field name -> its value in a key. The help of --key-format and docs/keys.md list the same fields.
 KEY_FIELDS = {
-    "venue": "venue id from the catalogue (iclr, neurips...), arxiv for preprints, empty when unknown",
+    "venue": "catalogue id (iclr, neurips...), a slug of the name of a venue not in the catalogue, "
+    "arxiv for a preprint without venue, else empty",
     "year": "four-digit year, empty when the list gives none",
     "title": "first N significant title words joined by '-' ({title:N}, default 3)",
     "arxiv": "arXiv ID without version, '.' and '/' written as '-', empty without one",
@@ -174,7 +175,7 @@ def title_words(title: str) -> list[str]:
 
 
 def venue_id(record: Record) -> str:
-    """Return the venue part of a key: the catalogue id, ``arxiv`` for a preprint without venue, else empty."""
+    """Return the venue part of a key: the catalogue id (a slug for unknown venues), ``arxiv`` or empty."""
     if record.venue_info is not None:
         venue = record.venue_info.id
     elif record.ids.arxiv:
