@@ -166,3 +166,35 @@ def test_pybtex_convert_keeps_latex_escapes(tmp_path):
         [pybtex_command("pybtex-convert"), str(TRICKY / "percent.md"), str(output)], check=True, capture_output=True
     )
     assert "Pruning 90\\% of Weights" in output.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", sorted(TRICKY.glob("*.md")), ids=lambda path: path.name)
+def test_pybtex_format_every_fixture(path, tmp_path):
+    output = tmp_path / "out.txt"
+    encoding = ["--input-encoding", "latin-1"] if path.name == "latin1.md" else []
+    run = subprocess.run(
+        [pybtex_command("pybtex-format"), "--style", "paperbib", *encoding, str(path), str(output)],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    entries = pybtex.database.parse_file(str(path), encoding="latin-1" if encoding else None).entries
+    lines = output.read_text(encoding="utf-8").splitlines()
+    assert [line.split("] ")[0] for line in lines] == [f"[{number}" for number in range(1, len(entries) + 1)]
+
+
+def test_paperbib_style_prints_no_date(tmp_path):
+    output = tmp_path / "out.txt"
+    subprocess.run(
+        [pybtex_command("pybtex-format"), "--style", "paperbib", str(TRICKY / "missing_year.md"), str(output)],
+        check=True,
+        capture_output=True,
+    )
+    lines = output.read_text(encoding="utf-8").splitlines()
+    assert (
+        lines[1] == "[2] Pruning with no retraining. In Workshop. n.d. URL: https://openreview.net/forum?id=NoYear3456."
+    )
+    assert (
+        "year"
+        not in pybtex.database.parse_file(str(TRICKY / "missing_year.md")).entries["workshop-pruning-retraining"].fields
+    )
