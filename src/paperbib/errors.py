@@ -13,3 +13,7 @@ class InputError(PaperbibError):
 
 class ExportError(PaperbibError):
     """A record cannot be written safely in the requested format."""
+
+
+class PluginError(PaperbibError):
+    """An installed plugin cannot be loaded or does not follow the plugin interface."""

@@ -13,7 +13,7 @@ from paperbib.reader.markdown_list import read_markdown
 from paperbib.source import read_source
 from paperbib.steps.dedupe import dedupe
 from paperbib.steps.identify import identify
-from paperbib.steps.keys import assign_keys
+from paperbib.steps.keys import KeyFormat, assign_keys
 from paperbib.steps.resolve_venues import resolve_venues
 from paperbib.steps.sidecar import apply_sidecar
 from paperbib.venues import Catalogue, default_catalogue
@@ -39,6 +39,7 @@ def load(
     encoding: str | None = None,
     catalogue: Catalogue | None = None,
     sidecar: bool = True,
+    key_format: KeyFormat | None = None,
 ) -> Bibliography:
     """Read ``path`` and run every step. Raises InputError for unreadable or empty input.
 
@@ -50,7 +51,7 @@ def load(
         raise InputError(f"{source.name}: file is empty")
     result = read_markdown(source)
     logger.debug("read %d records from %s", len(result.records), source.name)
-    bibliography = process(result.records, result.diagnostics, catalogue)
+    bibliography = process(result.records, result.diagnostics, catalogue, key_format)
     bibliography.source_name = source.name
     if sidecar:
         records, findings = apply_sidecar(bibliography.records, sidecar_path(path))
@@ -62,14 +63,19 @@ def load(
     return bibliography
 
 
-def process(records: list[Record], diagnostics: list[Diagnostic], catalogue: Catalogue | None = None) -> Bibliography:
-    """Run the steps after reading on records from any reader."""
+def process(
+    records: list[Record],
+    diagnostics: list[Diagnostic],
+    catalogue: Catalogue | None = None,
+    key_format: KeyFormat | None = None,
+) -> Bibliography:
+    """Run the steps after reading on records from any reader; ``key_format`` replaces the default keys."""
     findings = list(diagnostics)
     records = identify(records)
     records, venue_findings = resolve_venues(records, catalogue or default_catalogue())
     findings.extend(venue_findings)
     records, duplicate_findings = dedupe(records)
     findings.extend(duplicate_findings)
-    records = assign_keys(records)
+    records = assign_keys(records, key_format)
     findings.sort(key=lambda diagnostic: diagnostic.location)
     return Bibliography(records, findings)

@@ -40,3 +40,11 @@ def main_url(record: Record) -> str | None:
     if normalised is None and record.ids.arxiv:
         normalised = f"https://arxiv.org/abs/{record.ids.arxiv}"
     return normalised
+
+
+def verbatim_field(value: str) -> str:
+    """A URL or DOI for a field that is read raw (biblatex's url and doi, pybtex's url).
+
+    Only braces, which would end the field, are percent-encoded; the link stays the same.
+    """
+    return value.replace("{", "%7B").replace("}", "%7D")

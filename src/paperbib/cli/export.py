@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +16,50 @@ from paperbib.cli.common import (
     select_records,
     write_output,
 )
+
+if TYPE_CHECKING:
+    from paperbib.steps.keys import KeyFormat
+
+
+def parse_key_format_option(context: click.Context, parameter: click.Parameter, value: str | None) -> KeyFormat | None:
+    from paperbib.steps.keys import KeyFormatError, parse_key_format
+
+    if value is None:
+        return None
+    try:
+        return parse_key_format(value)
+    except KeyFormatError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def _check_update_options(
+    exporter: object, output: str | None, update: bool, rename_keys: bool, key_map: str | None
+) -> None:
+    """Reject --update without an output file or with a format that cannot keep fields, and its options alone."""
+    if not update:
+        for name, given in (("--rename-keys", rename_keys), ("--key-map", key_map)):
+            if given:
+                raise click.UsageError(f"{name} needs --update")
+        return
+    if output is None or output == "-":
+        raise click.UsageError("--update needs -o/--output: the .bib file to read and then replace")
+    if not getattr(exporter, "updatable", False):
+        raise click.UsageError(
+            f"--update works with bibtex and biblatex, not --to {getattr(exporter, 'name', '?')}; "
+            "drop --update or choose one of those formats"
+        )
+
+
+def _list_formats() -> None:
+    """Print each installed format with its description; a plugin that fails to load is listed with the error."""
+    from paperbib.exporters import PluginError, available, get_exporter
+
+    for name in available():
+        try:
+            description = get_exporter(name).description
+        except PluginError as error:
+            description = f"(not usable) {error}"
+        click.echo(f"{name}\t{description}")
 
 
 @click.command()
@@ -49,6 +94,32 @@ from paperbib.cli.common import (
     help="Venue name form: long as DBLP writes it, or short such as 'Proc. ICLR 2024'.",
 )
 @click.option("--strict", is_flag=True, help="Exit with status 1, writing nothing, if any line was skipped.")
+@click.option(
+    "--key-format",
+    "key_format",
+    default=None,
+    metavar="FORMULA",
+    callback=parse_key_format_option,
+    help="Citation key formula such as '{venue}{year}-{title:3}'; fields: {venue}, {year}, {title:N}, "
+    "{arxiv}, {hash}. Default: the venue-year key, e.g. iclr2024-model-tells-discard.",
+)
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Read the existing --output file first: papers already in it keep their keys and hand-added fields "
+    "(author, pages, note...). Keys added, removed and renamed are listed on stderr. bibtex and biblatex only.",
+)
+@click.option(
+    "--rename-keys",
+    is_flag=True,
+    help="With --update, give matched papers their newly generated keys and list them as renamed old -> new.",
+)
+@click.option(
+    "--key-map",
+    default=None,
+    metavar="FILE",
+    help="With --update, also write every key change to FILE as tab-separated rows: change, old key, new key.",
+)
 @read_options
 def export(
     input_path: str,
@@ -57,6 +128,10 @@ def export(
     bib_encoding: str,
     booktitle: str,
     strict: bool,
+    key_format: KeyFormat | None,
+    update: bool,
+    rename_keys: bool,
+    key_map: str | None,
     venues: tuple[str, ...],
     years: tuple[int, ...],
     encoding: str | None,
@@ -71,18 +146,20 @@ def export(
     from paperbib.pipeline import load
 
     if format_name == "help":
-        for name in available():
-            click.echo(f"{name}\t{get_exporter(name).description}")
+        _list_formats()
         return
     try:
-        exporter = get_exporter(format_name)
+        with reported_errors():
+            exporter = get_exporter(format_name)
     except KeyError:
         raise click.BadParameter(
             f"unknown format {format_name!r}; installed: {', '.join(available())}", param_hint="--to"
         ) from None
     check_not_input(input_path, output)
+    _check_update_options(exporter, output, update, rename_keys, key_map)
+    update_report = None
     with reported_errors():
-        bibliography = load(input_path, encoding=encoding)
+        bibliography = load(input_path, encoding=encoding, key_format=key_format)
         print_diagnostics(bibliography.diagnostics, quiet)
         skipped = len(bibliography.skipped)
         if not bibliography.records:
@@ -90,10 +167,27 @@ def export(
         if strict and skipped:
             raise click.ClickException(f"{skipped} lines skipped; nothing written because of --strict")
         records = select_records(bibliography, venues, years)
-        options = ExportOptions(source_name=bibliography.source_name, bib_encoding=bib_encoding, booktitle=booktitle)
+        kept_fields = {}
+        if update and output:
+            from paperbib.steps.update import update_from_file
+
+            update_result = update_from_file(records, output, rename=rename_keys)
+            records, kept_fields, update_report = update_result.records, update_result.kept_fields, update_result.report
+        options = ExportOptions(
+            source_name=bibliography.source_name,
+            bib_encoding=bib_encoding,
+            booktitle=booktitle,
+            kept_fields=kept_fields,
+        )
         result = exporter.export(records, options)
         print_diagnostics(result.diagnostics, quiet)
         write_output(result.text, output)
+        if update_report is not None:
+            for line in update_report.lines():
+                click.echo(line, err=True)
+            click.echo(update_report.summary(), err=True)
+            if key_map:
+                write_output(update_report.key_map(), key_map)
     destination = f" to {output}" if output and output != "-" else ""
     filtered = len(bibliography.records) - len(records)
     merged = sum(len(record.duplicates) for record in bibliography.records)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
@@ -17,6 +17,9 @@ class ExportOptions:
     source_name: str = ""
     bib_encoding: str = "latex"  # latex: ASCII with LaTeX macros; utf8: UTF-8 kept, for biber/xelatex
     booktitle: str = "long"  # long (as DBLP writes it) or short
+    # Record key -> the fields of its entry in an earlier file (see paperbib.steps.update). Exporters
+    # with ``updatable = True`` keep the ones they do not generate; others ignore this.
+    kept_fields: Mapping[str, Sequence[tuple[str, str]]] = field(default_factory=dict)
 
 
 @dataclass

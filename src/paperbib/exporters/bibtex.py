@@ -14,8 +14,9 @@ from paperbib import __version__
 from paperbib.diagnostics import Code, Diagnostic, Severity
 from paperbib.errors import ExportError
 from paperbib.exporters.base import ExportOptions, ExportResult
+from paperbib.exporters.kept_fields import merge_kept_fields
 from paperbib.latex import LATEX, brace_depth_ok, escape_text, title_to_latex
-from paperbib.model import Record
+from paperbib.model import Author, Record
 from paperbib.urls import main_url, normalise_url
 
 # Links already written as url, eprint or doi are not repeated in annote.
@@ -26,6 +27,12 @@ class BibtexExporter:
     name = "bibtex"
     description = "BibTeX (.bib) for bibtex/pdflatex; biber reads it too"
     suffix = ".bib"
+    updatable = True
+    # Every field bibtex_fields may write except author and note, which users also add by hand.
+    generated_fields = frozenset(
+        "title journal booktitle howpublished year publisher series volume doi url "
+        "eprint archivePrefix primaryClass key annote".split()
+    )
 
     def export(self, records: Sequence[Record], options: ExportOptions) -> ExportResult:
         diagnostics: list[Diagnostic] = []
@@ -36,6 +43,8 @@ class BibtexExporter:
         chunks = [header.replace("@", "(at)") + "\n"]
         for record in records:
             fields = bibtex_fields(record, options, diagnostics)
+            kept = options.kept_fields.get(record.key, ())
+            fields = merge_kept_fields(fields, kept, self.generated_fields)
             chunks.append(format_entry(entry_type(record), record.key, fields))
         return ExportResult("\n".join(chunks), diagnostics)
 
@@ -94,7 +103,7 @@ def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diag
         fields.append(
             (
                 "author",
-                " and ".join(_bibtex_name(author.family, author.given, author.literal) for author in record.authors),
+                " and ".join(bibtex_name(author) for author in record.authors),
             )
         )
     info = record.venue_info
@@ -135,19 +144,29 @@ def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diag
     if not record.authors and title:
         # Styles sort and label author-less entries by this field instead of warning "need key".
         fields.append(("key", title))
-    other_links = [
-        f"{link.label}: {normalised}"
-        for link in record.links
-        if link.kind not in _MAIN_LINK_KINDS and (normalised := normalise_url(link.url)) and normalised != url
-    ]
+    other_links = extra_links(record, url)
     if other_links:
         fields.append(("annote", escape_text("; ".join(other_links))))
     if record.note:
         fields.append(("note", text(record.note)))
+    check_braces(record, fields)
+    return fields
+
+
+def check_braces(record: Record, fields: list[tuple[str, str]]) -> None:
+    """Raise ExportError when a field value would end its entry early or leave it open."""
     for name, value in fields:
         if not brace_depth_ok(value):
             raise ExportError(f"{record.location}: {record.key}: field {name} has unbalanced braces: {value!r}")
-    return fields
+
+
+def extra_links(record: Record, url: str | None) -> list[str]:
+    """``label: url`` for each link that is not already written as the url, eprint or doi field."""
+    return [
+        f"{link.label}: {normalised}"
+        for link in record.links
+        if link.kind not in _MAIN_LINK_KINDS and (normalised := normalise_url(link.url)) and normalised != url
+    ]
 
 
 def format_entry(kind: str, key: str, fields: list[tuple[str, str]]) -> str:
@@ -173,13 +192,14 @@ def _verbatim(url: str) -> str:
     return url.replace("{", "%7B").replace("}", "%7D").replace("%", r"\%")
 
 
-def _bibtex_name(family: str, given: str, literal: str) -> str:
-    if literal == "others":
+def bibtex_name(author: Author) -> str:
+    """One name of an author list: ``Family, Given``, or a literal name in braces so it is not split."""
+    if author.literal == "others":
         # BibTeX's own marker for a truncated list: "and others" prints as "et al.".
         return "others"
-    if literal:
-        return "{" + title_to_latex(literal).value + "}"
-    family_latex = title_to_latex(family).value
-    if given:
-        return f"{family_latex}, {title_to_latex(given).value}"
+    if author.literal:
+        return "{" + title_to_latex(author.literal).value + "}"
+    family_latex = title_to_latex(author.family).value
+    if author.given:
+        return f"{family_latex}, {title_to_latex(author.given).value}"
     return family_latex

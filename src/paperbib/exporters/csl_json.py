@@ -41,9 +41,9 @@ def csl_item(record: Record, options: ExportOptions | None = None) -> dict[str, 
     if info is not None and info.kind != "preprint":
         container = info.booktitle if options.booktitle == "long" else info.short_booktitle
         item["container-title"] = container
-        if info.kind == "conference":
-            year_text = f" {record.year}" if record.year is not None else ""
-            item["event-title"] = f"{info.name} ({info.short}{year_text})" if info.known else info.name
+        event = event_title(record)
+        if event:
+            item["event-title"] = event
     elif record.venue and info is None:
         item["container-title"] = record.venue
     if record.year is not None:
@@ -59,7 +59,7 @@ def csl_item(record: Record, options: ExportOptions | None = None) -> dict[str, 
         item["volume"] = volume
     if record.pages:
         item["page"] = record.pages
-    if _is_preprint(record):
+    if is_preprint(record):
         item["publisher"] = "arXiv"
         if record.ids.arxiv:
             item["number"] = record.ids.arxiv
@@ -74,15 +74,25 @@ def csl_item(record: Record, options: ExportOptions | None = None) -> dict[str, 
     return item
 
 
+def event_title(record: Record) -> str | None:
+    """The conference as an event, e.g. ``International Conference on Learning Representations (ICLR 2024)``."""
+    info = record.venue_info
+    if info is None or info.kind != "conference":
+        return None
+    year_text = f" {record.year}" if record.year is not None else ""
+    return f"{info.name} ({info.short}{year_text})" if info.known else info.name
+
+
 def csl_type(record: Record) -> str:
-    if _is_preprint(record):
+    if is_preprint(record):
         return "article"
     if record.venue_info is not None:
         return record.venue_info.csl_type
     return "paper-conference" if record.venue else "article"
 
 
-def _is_preprint(record: Record) -> bool:
+def is_preprint(record: Record) -> bool:
+    """True for an arXiv preprint: the arXiv venue, or no venue but an arXiv link."""
     if record.venue_info is not None:
         return record.venue_info.kind == "preprint"
     return record.venue is None and record.ids.arxiv is not None

@@ -5,6 +5,9 @@ all accept. A key depends only on the record itself: the venue, the year and the
 significant words of the title. When papers of the same venue and year would share a key, those
 papers (and only those) get more title words, and then a short hash of their own paper link or
 arXiv ID. So adding, removing or reordering other papers never changes a key.
+
+A key format (``--key-format``) replaces the venue-year form with a small formula. Its fields
+are listed in ``KEY_FIELDS``, and docs/keys.md describes the language.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from paperbib.errors import PaperbibError
 from paperbib.model import Record
 from paperbib.text import split_math
 
@@ -32,7 +36,100 @@ STOPWORDS = frozenset(
 )
 
 
-def assign_keys(records: list[Record]) -> list[Record]:
+class KeyFormatError(PaperbibError, ValueError):
+    """A key format that cannot be used: unknown field, bad word count or characters not allowed in keys."""
+
+
+# Field name -> its value in a key. The help of --key-format and docs/keys.md list the same fields.
+KEY_FIELDS = {
+    "venue": "catalogue id (iclr, neurips...), a slug of the name of a venue not in the catalogue, "
+    "arxiv for a preprint without venue, else empty",
+    "year": "four-digit year, empty when the list gives none",
+    "title": "first N significant title words joined by '-' ({title:N}, default 3)",
+    "arxiv": "arXiv ID without version, '.' and '/' written as '-', empty without one",
+    "hash": "six hex digits from the paper's arXiv ID, paper link or title",
+}
+_FIELD = re.compile(r"\{([a-z]+)(?::([0-9]+))?\}")
+_LITERAL = re.compile(r"^[a-z0-9_:-]*$")
+_SEPARATOR_RUNS = re.compile(r"([-_:])[-_:]+")
+MAX_TITLE_WORDS = 20
+
+
+@dataclass(frozen=True)
+class KeyFormat:
+    """A parsed key formula: literal text and (field, word count) pairs, in order."""
+
+    formula: str
+    parts: tuple[str | tuple[str, int], ...]
+
+
+def parse_key_format(formula: str) -> KeyFormat:
+    """Parse a formula such as ``{venue}{year}-{title:3}``; raises KeyFormatError naming the problem.
+
+    Literal text may contain ``a-z``, ``0-9``, ``-``, ``_`` and ``:``, the characters of a valid key.
+    A field that is empty for a paper leaves no doubled or trailing separator behind.
+    """
+    parts: list[str | tuple[str, int]] = []
+    position = 0
+    for match in _FIELD.finditer(formula):
+        parts.append(_literal(formula, formula[position : match.start()], position))
+        name, count = match.group(1), match.group(2)
+        if name not in KEY_FIELDS:
+            raise KeyFormatError(
+                f"key format {formula!r}: unknown field {{{name}}}; known fields: "
+                + ", ".join(f"{{{field}}}" for field in KEY_FIELDS)
+            )
+        if count is not None and name != "title":
+            raise KeyFormatError(f"key format {formula!r}: only {{title}} takes a word count, not {{{name}:{count}}}")
+        words = TITLE_WORDS if count is None else int(count)
+        if not 1 <= words <= MAX_TITLE_WORDS:
+            raise KeyFormatError(f"key format {formula!r}: word count {words} is outside 1-{MAX_TITLE_WORDS}")
+        parts.append((name, words))
+        position = match.end()
+    parts.append(_literal(formula, formula[position:], position))
+    if not any(isinstance(part, tuple) for part in parts):
+        raise KeyFormatError(f"key format {formula!r} has no field, so every paper would get the same key")
+    return KeyFormat(formula, tuple(part for part in parts if part != ""))
+
+
+def _literal(formula: str, text: str, offset: int) -> str:
+    if _LITERAL.match(text):
+        return text
+    bad = next(index for index, char in enumerate(text) if not _LITERAL.match(char))
+    raise KeyFormatError(
+        f"key format {formula!r}: character {text[bad]!r} at position {offset + bad + 1} is not allowed in keys; "
+        "use fields in braces, a-z, 0-9, '-', '_' or ':'"
+    )
+
+
+def format_key(record: Record, key_format: KeyFormat, title_words_extra: int = 0) -> str:
+    """Return the key that ``key_format`` gives ``record``, or its identity hash when every field is empty."""
+    pieces: list[str] = []
+    for part in key_format.parts:
+        if isinstance(part, str):
+            pieces.append(part)
+        else:
+            pieces.append(_field_value(record, part[0], part[1] + title_words_extra))
+    key = _SEPARATOR_RUNS.sub(r"\1", "".join(pieces)).strip("-_:")
+    return key or identity_hash(record)
+
+
+def _field_value(record: Record, name: str, words: int) -> str:
+    if name == "venue":
+        return venue_id(record)
+    if name == "year":
+        return str(record.year) if record.year is not None else ""
+    if name == "title":
+        return "-".join(_significant_words(record)[:words])
+    if name == "arxiv":
+        return re.sub(r"[^a-z0-9]+", "-", (record.ids.arxiv_base or "").lower())
+    return identity_hash(record)
+
+
+def assign_keys(records: list[Record], key_format: KeyFormat | None = None) -> list[Record]:
+    """Give every record a unique key: the venue-year default, or ``key_format`` when given."""
+    if key_format is not None:
+        return _assign_formatted_keys(records, key_format)
     base = [_key(record, TITLE_WORDS) for record in records]
     groups: dict[str, list[int]] = defaultdict(list)
     for index, key in enumerate(base):
@@ -46,7 +143,7 @@ def assign_keys(records: list[Record]) -> list[Record]:
         for key in extended.values():
             counts[key] += 1
         for index, key in extended.items():
-            keys[index] = key if counts[key] == 1 else f"{key}-{_identity_hash(records[index])}"
+            keys[index] = key if counts[key] == 1 else f"{key}-{identity_hash(records[index])}"
     keys = _number_remaining(records, keys)
     _check_pattern(records, keys)
     return [replace(record, key=key) for record, key in zip(records, keys, strict=True)]
@@ -78,27 +175,56 @@ def title_words(title: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", "".join(pieces).lower())
 
 
-def venue_prefix(record: Record) -> str:
+def venue_id(record: Record) -> str:
+    """Return the venue part of a key: the catalogue id (a slug for unknown venues), ``arxiv`` or empty."""
     if record.venue_info is not None:
         venue = record.venue_info.id
     elif record.ids.arxiv:
         venue = "arxiv"
     else:
         venue = ""
+    return re.sub(r"[^a-z0-9]", "", venue.lower())
+
+
+def venue_prefix(record: Record) -> str:
     year = str(record.year) if record.year is not None else ""
-    return re.sub(r"[^a-z0-9]", "", f"{venue}{year}".lower())
+    return venue_id(record) + year
+
+
+def _significant_words(record: Record) -> list[str]:
+    words = title_words(record.title)
+    return [word for word in words if word not in STOPWORDS] or words
 
 
 def _key(record: Record, word_count: int) -> str:
-    words = title_words(record.title)
-    significant = [word for word in words if word not in STOPWORDS] or words
+    significant = _significant_words(record)
     parts = [part for part in (venue_prefix(record), *significant[:word_count]) if part]
     if len(parts) <= 1:
-        parts.append(_identity_hash(record))
+        parts.append(identity_hash(record))
     return "-".join(parts)
 
 
-def _identity_hash(record: Record) -> str:
+def _assign_formatted_keys(records: list[Record], key_format: KeyFormat) -> list[Record]:
+    """Keys from a formula; papers that share one get five more title words, then their identity hash."""
+    keys = [format_key(record, key_format) for record in records]
+    for extra_words, with_hash in ((EXTENDED_TITLE_WORDS - TITLE_WORDS, False), (0, True)):
+        groups: dict[str, list[int]] = defaultdict(list)
+        for index, key in enumerate(keys):
+            groups[key].append(index)
+        for members in groups.values():
+            if len(members) == 1:
+                continue
+            for index in members:
+                if with_hash:
+                    keys[index] = f"{keys[index]}-{identity_hash(records[index])}"
+                else:
+                    keys[index] = format_key(records[index], key_format, extra_words)
+    keys = _number_remaining(records, keys)
+    _check_pattern(records, keys)
+    return [replace(record, key=key) for record, key in zip(records, keys, strict=True)]
+
+
+def identity_hash(record: Record) -> str:
     """Six hex digits from what identifies the paper itself (link or arXiv ID, and title), never its position."""
     identity = f"{record.ids.arxiv_base or record.paper_url or ''}\n{record.title}"
     return hashlib.sha1(identity.encode("utf-8")).hexdigest()[:6]

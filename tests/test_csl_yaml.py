@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+import yaml
+
+from exports import export_text, inputs, load_input, pandoc_path
+
+
+@pytest.mark.parametrize("path", inputs(), ids=lambda path: path.name)
+def test_csl_yaml_matches_csl_json(path):
+    bibliography = load_input(path)
+    document = yaml.safe_load(export_text("csl-yaml", bibliography))
+    assert document["references"] == json.loads(export_text("csl-json", bibliography))
+
+
+def test_csl_yaml_is_framed_as_metadata_block(papers):
+    text = export_text("csl-yaml", papers)
+    assert text.startswith("---\nreferences:\n")
+    assert text.endswith("\n...\n")
+
+
+@pytest.mark.tools
+@pytest.mark.parametrize("path", inputs(), ids=lambda path: path.name)
+def test_pandoc_reads_csl_yaml_back(path, tmp_path):
+    bibliography = load_input(path)
+    refs = tmp_path / "refs.yaml"
+    refs.write_text(export_text("csl-yaml", bibliography), encoding="utf-8")
+    run = subprocess.run(
+        [pandoc_path(), "-f", "markdown", "-t", "csljson", str(refs)], capture_output=True, text=True, check=True
+    )
+    items = json.loads(run.stdout)
+    assert [item["id"] for item in items] == [record.key for record in bibliography.records]
+    expected = json.loads(export_text("csl-json", bibliography))
+    for item, original in zip(items, expected, strict=True):
+        # pandoc reads YAML strings as Markdown with smart punctuation: "..." becomes an ellipsis and
+        # the space after an abbreviation such as "vs." a no-break space.
+        title = item["title"].replace("\u2026", "...").replace("\u00a0", " ")
+        assert title == original["title"].replace("\u00a0", " "), item["id"]
+        assert item["type"] == original["type"], item["id"]
+        assert item.get("issued") == original.get("issued"), item["id"]
+        assert item.get("URL") == original.get("URL"), item["id"]
+
+
+@pytest.mark.tools
+def test_pandoc_citeproc_with_yaml_bibliography(papers, tmp_path):
+    refs = tmp_path / "refs.yaml"
+    refs.write_text(export_text("csl-yaml", papers), encoding="utf-8")
+    first, last = papers.records[0], papers.records[-1]
+    document = tmp_path / "doc.md"
+    document.write_text(f"See [@{first.key}] and [@{last.key}].\n", encoding="utf-8")
+    run = subprocess.run(
+        [pandoc_path(), "--citeproc", "--bibliography", str(refs), "-t", "plain", str(document)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "citation not found" not in run.stderr.lower()
+    # The default Chicago style changes title case, so titles are compared case-insensitively.
+    output = " ".join(run.stdout.split()).casefold()
+    assert first.title.casefold() in output
+    assert last.title.casefold() in output
