@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-
 from paperbib.model import Link
-
-_GROUP_START = re.compile(r"(?:^|(?<=\s))\[\[")
 
 
 class LinkSyntaxError(ValueError):
     """A link group that starts like ``[[label](`` but is not closed."""
-
-
-@dataclass
-class BulletParts:
-    title: str
-    links: list[Link] = field(default_factory=list)
-    trailing: str = ""  # text after the last link group
 
 
 def parse_link_group(text: str, start: int) -> tuple[Link, int]:
@@ -63,26 +51,3 @@ def _match_bracket(text: str, open_index: int, opening: str, closing: str) -> in
                 return i
         i += 1
     return None
-
-
-def split_bullet(content: str) -> BulletParts | None:
-    """Split bullet text into title, link groups and trailing text.
-
-    The link area starts at the first `` [[`` (at the start or after a space), so ``[Re]`` or
-    ``[with Feedback]`` inside a title stays in the title. Returns None when the bullet has no
-    link group at all. Raises LinkSyntaxError when a group is opened but not closed.
-    """
-    match = _GROUP_START.search(content)
-    if match is None:
-        return None
-    link, end = parse_link_group(content, match.start())
-    links = [link]
-    position = end
-    while True:
-        rest = content[position:]
-        stripped = rest.lstrip()
-        if not stripped.startswith("[["):
-            break
-        link, position = parse_link_group(content, position + len(rest) - len(stripped))
-        links.append(link)
-    return BulletParts(content[: match.start()], links, content[position:].strip())
