@@ -1,0 +1,187 @@
+"""Corrections to citeproc-py 0.11's CSL element classes, installed when paperbib parses a style.
+
+citeproc-py turns each element of a style into an instance of a class named after its tag. These
+subclasses change four behaviours where citeproc-py differs from the CSL 1.0.2 specification and
+from citeproc-js and pandoc:
+
+- ``cs:substitute``: the variables that stood in for the names are suppressed in the rest of the
+  entry even when they were rendered through a macro. citeproc-py suppressed them only for a
+  direct ``<text variable=...>``, so title-only entries printed their title twice in APA.
+- ``cs:group``: a group is suppressed when the variables it looked up while rendering, in nested
+  groups too, were all empty. citeproc-py judged only from which children can call variables, so
+  IEEE printed ``[Online].`` before every URL, where pandoc, which counts lookups, prints nothing.
+- title case also capitalises the parts of hyphenated words (``Pre-Trained``, ``End-to-End``),
+  as the CSL specification's title case rules and pandoc do; citeproc-py split words at spaces only.
+- ``second-field-align``: the first field of a bibliography entry (the ``[1]`` of IEEE) is a block
+  of its own, followed by a break that writers turn into a space.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from citeproc import model
+from citeproc.source import VariableError
+from citeproc.string import NoCase, join
+
+from paperbib.formatting.markup import BLOCK_BREAK
+
+# Key in a layout's ``repressed`` dict for the variables rendered while a cs:substitute is tried.
+# citeproc-py resets that dict for every entry, so the log cannot leak from one entry to the next.
+_SUBSTITUTE_LOG = "paperbib-substitute-log"
+
+
+# Keys in a layout's ``repressed`` dict counting the variables looked up, and those that had a
+# value, so far in the current entry. Groups compare the counts before and after their children.
+_ACCESSED = "paperbib-variables-accessed"
+_NONEMPTY = "paperbib-variables-nonempty"
+
+
+def _count_variable(element: Any, context: Any, text: Any) -> None:
+    try:
+        counts = (context if context is not None else element).get_layout().repressed
+    except IndexError:
+        return  # a date format of the locale, which the style's own date element already counts
+    counts[_ACCESSED] = counts.get(_ACCESSED, 0) + 1
+    if text:
+        counts[_NONEMPTY] = counts.get(_NONEMPTY, 0) + 1
+
+
+def _variable_counts(element: Any, context: Any) -> tuple[int, int]:
+    counts = (context if context is not None else element).get_layout().repressed
+    return counts.get(_ACCESSED, 0), counts.get(_NONEMPTY, 0)
+
+
+class Group(model.Group):
+    def process(self, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        accessed, nonempty = _variable_counts(self, context)
+        output = super().process(item, context=context, **kwargs)
+        accessed_after, nonempty_after = _variable_counts(self, context)
+        if accessed_after > accessed and nonempty_after == nonempty:
+            raise VariableError
+        return output
+
+
+class _CountedRender:
+    """Counts a names, date or number element as one variable lookup, empty or not."""
+
+    def render(self, *args: Any, **kwargs: Any) -> Any:
+        text = None
+        try:
+            text = super().render(*args, **kwargs)  # type: ignore[misc]
+        finally:
+            _count_variable(self, kwargs.get("context"), text)
+        return text
+
+
+class Names(_CountedRender, model.Names):
+    pass
+
+
+class Date(_CountedRender, model.Date):
+    pass
+
+
+class Number(_CountedRender, model.Number):
+    pass
+
+
+class Text(model.Text):
+    def _variable(self, item: Any, context: Any) -> Any:
+        text = None
+        try:
+            text = super()._variable(item, context)
+        finally:
+            if self.get("variable") not in self.generated_variables:
+                _count_variable(self, context, text)
+        layout = (context if context is not None else self).get_layout()
+        log = layout.repressed.get(_SUBSTITUTE_LOG)
+        if log is not None and text:
+            log.add(self.get("variable"))
+        return text
+
+    def case(self, text: Any, language: str | None = None) -> Any:
+        if self.get("text-case") != "title" or (language is not None and language != "en"):
+            return super().case(text, language)
+        output = []
+        previous = ":"  # the first word is always capitalised
+        for word in text.words():
+            output.append(_title_case_word(word, previous, self._stop_words))
+            previous = str(word)[-1:]
+        return " ".join(output)
+
+
+def _title_case_word(word: Any, previous: str, stop_words: list[str]) -> Any:
+    if isinstance(word, NoCase):
+        return word
+    parts = str(word).split("-")
+    for index, part in enumerate(parts):
+        if not part.islower():
+            continue
+        at_start = index == 0 and previous in (":", ".")
+        if part not in stop_words or at_start:
+            parts[index] = part[0].upper() + part[1:]
+    return word.__class__("-".join(parts))
+
+
+class Substitute(model.Substitute):
+    def render(self, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        layout = (context if context is not None else self).get_layout()
+        outer_log = layout.repressed.get(_SUBSTITUTE_LOG)
+        layout.repressed[_SUBSTITUTE_LOG] = set()
+        try:
+            return super().render(item, context=context, **kwargs)
+        finally:
+            rendered = layout.repressed.pop(_SUBSTITUTE_LOG)
+            if outer_log is not None:
+                layout.repressed[_SUBSTITUTE_LOG] = outer_log | rendered
+
+    def add_to_repressed_list(self, child: Any, context: Any) -> None:
+        layout = (context if context is not None else self).get_layout()
+        text_tag = f"{{{self.nsmap['cs']}}}text"
+        layout.repressed.setdefault(text_tag, []).extend(sorted(layout.repressed.get(_SUBSTITUTE_LOG, ())))
+
+
+class Layout(model.Layout):
+    def render_bibliography(self, citation_items: list[Any]) -> list[Any]:
+        bibliography = self.getparent()
+        if not bibliography.get("second-field-align"):
+            return super().render_bibliography(citation_items)
+        output_items = []
+        for item in citation_items:
+            self.repressed = {}
+            head, rest = self._render_split(item)
+            if head is None and rest is None:
+                continue
+            body = join([part for part in (head, rest) if part is not None], BLOCK_BREAK)
+            output_items.append(self.format(self.wrap(body)))
+        return output_items
+
+    def _render_split(self, item: Any) -> tuple[Any, Any]:
+        """Render the first child that has output apart from the children after it."""
+        head = None
+        rest: list[Any] = []
+        for child in self.iterchildren():
+            try:
+                text = child.render(item, delimiter="") if isinstance(child, model.Choose) else child.render(item)
+            except VariableError:
+                continue
+            if text is None:
+                continue
+            if head is None:
+                head = text
+            else:
+                rest.append(text)
+        return head, join(rest, self.get("delimiter", "")) if rest else None
+
+
+# Tag name -> class, for the element class lookup of a style's parser.
+OVERRIDES = {
+    "substitute": Substitute,
+    "layout": Layout,
+    "text": Text,
+    "group": Group,
+    "names": Names,
+    "date": Date,
+    "number": Number,
+}
