@@ -27,8 +27,26 @@ def citeproc_item(record: Record, options: ExportOptions | None = None) -> dict[
     item = csl_item(record, options)
     for key in _UNSUPPORTED:
         item.pop(key, None)
+    for role in ("author", "editor"):
+        if role in item:
+            item[role] = [split_particle(name) for name in item[role]]
     for key, value in item.items():
         if isinstance(value, str):
             value = strip_markers(value)
             item[key] = protect_case(value) if key in CASED_VARIABLES else value
     return item
+
+
+def split_particle(name: dict[str, str]) -> dict[str, str]:
+    """Move leading lowercase words of a family name into CSL's ``non-dropping-particle``.
+
+    ``van der Berg`` sorts under B, as pandoc and citeproc-js parse such names from CSL-JSON.
+    """
+    family = name.get("family", "")
+    words = family.split(" ")
+    particle: list[str] = []
+    while len(words) > 1 and words[0][:1].islower():
+        particle.append(words.pop(0))
+    if not particle:
+        return name
+    return {**name, "family": " ".join(words), "non-dropping-particle": " ".join(particle)}

@@ -1,7 +1,7 @@
 """Corrections to citeproc-py 0.11's CSL element classes, installed when paperbib parses a style.
 
 citeproc-py turns each element of a style into an instance of a class named after its tag. These
-subclasses change four behaviours where citeproc-py differs from the CSL 1.0.2 specification and
+subclasses change these behaviours where citeproc-py differs from the CSL 1.0.2 specification and
 from citeproc-js and pandoc:
 
 - ``cs:substitute``: the variables that stood in for the names are suppressed in the rest of the
@@ -10,26 +10,39 @@ from citeproc-js and pandoc:
 - ``cs:group``: a group is suppressed when the variables it looked up while rendering, in nested
   groups too, were all empty. citeproc-py judged only from which children can call variables, so
   IEEE printed ``[Online].`` before every URL, where pandoc, which counts lookups, prints nothing.
+- ``cs:name``: ``initialize="false"`` keeps given names whole (Chicago and MLA print ``Chen, Li``),
+  and a lowercase part after a hyphen is dropped when initialising (``Ji-ho`` gives ``J.``, not
+  ``J.-. ho .``), as in pandoc. ``demote-non-dropping-particle="sort-only"`` now applies to sorting.
 - title case also capitalises the parts of hyphenated words (``Pre-Trained``, ``End-to-End``),
   as the CSL specification's title case rules and pandoc do; citeproc-py split words at spaces only.
+- ``subsequent-author-substitute``: names identical to those of the entry before are replaced
+  by the given text (``———`` in MLA), which citeproc-py ignored.
+- sorting compares keys without markup, punctuation and case, so ``[Re] Winning`` sorts
+  under R and italic titles sort among the others, as in pandoc.
+- quotes inside a quoted title become inner quotes (``“A ‘B’ C”``), and ``capitalize-first``
+  leaves words that are not lowercase alone (``arXiv``), as CSL says.
 - ``second-field-align``: the first field of a bibliography entry (the ``[1]`` of IEEE) is a block
   of its own, followed by a break that writers turn into a space.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from citeproc import model
 from citeproc.source import VariableError
 from citeproc.string import NoCase, join
 
-from paperbib.formatting.markup import BLOCK_BREAK
+from paperbib.formatting.markup import BLOCK_BREAK, plain_text
 
 # Key in a layout's ``repressed`` dict for the variables rendered while a cs:substitute is tried.
 # citeproc-py resets that dict for every entry, so the log cannot leak from one entry to the next.
 _SUBSTITUTE_LOG = "paperbib-substitute-log"
 
+
+# Key in a layout's ``repressed`` dict for the first names rendered in the entry, without affixes.
+_FIRST_NAMES = "paperbib-first-names"
 
 # Keys in a layout's ``repressed`` dict counting the variables looked up, and those that had a
 # value, so far in the current entry. Groups compare the counts before and after their children.
@@ -75,7 +88,21 @@ class _CountedRender:
 
 
 class Names(_CountedRender, model.Names):
-    pass
+    def render(self, *args: Any, **kwargs: Any) -> Any:
+        if self.name is None and not isinstance(self.getparent(), model.Substitute):
+            # citeproc-py would insert its own Name class here, again on every entry; a <name>
+            # made by this document's parser uses the corrected class and is inserted once.
+            # Names inside cs:substitute use the <name> of the names element they stand in for.
+            self.insert(0, self.makeelement(f"{{{self.nsmap['cs']}}}name"))
+        return super().render(*args, **kwargs)
+
+    def process(self, item: Any, names_context: Any = None, context: Any = None, **kwargs: Any) -> Any:
+        text = super().process(item, names_context=names_context, context=context, **kwargs)
+        roles = self.get("variable", "").split()
+        if text and any(role in item.reference for role in roles):
+            layout = (context if context is not None else self).get_layout()
+            layout.repressed.setdefault(_FIRST_NAMES, str(text))
+        return text
 
 
 class Date(_CountedRender, model.Date):
@@ -100,8 +127,26 @@ class Text(model.Text):
             log.add(self.get("variable"))
         return text
 
+    def quote(self, string: Any) -> Any:
+        if self.get("quotes", "false").lower() == "true":
+            # A quotation inside a quoted title takes the inner quotation marks: “A ‘B’ C”.
+            outer = (str(self.get_single_term(name="open-quote")), str(self.get_single_term(name="close-quote")))
+            inner = (
+                str(self.get_single_term(name="open-inner-quote")),
+                str(self.get_single_term(name="close-inner-quote")),
+            )
+            if all(outer) and all(inner):
+                string = string.replace(outer[0], inner[0]).replace(outer[1], inner[1])
+        return super().quote(string)
+
     def case(self, text: Any, language: str | None = None) -> Any:
-        if self.get("text-case") != "title" or (language is not None and language != "en"):
+        text_case = self.get("text-case")
+        if text_case in ("capitalize-first", "capitalize-all"):
+            # CSL capitalises only lowercase words, so "arXiv" stays "arXiv".
+            words = str(text).split()
+            if words and not words[0].islower():
+                return text
+        if text_case != "title" or (language is not None and language != "en"):
             return super().case(text, language)
         output = []
         previous = ":"  # the first word is always capitalised
@@ -122,6 +167,38 @@ def _title_case_word(word: Any, previous: str, stop_words: list[str]) -> Any:
         if part not in stop_words or at_start:
             parts[index] = part[0].upper() + part[1:]
     return word.__class__("-".join(parts))
+
+
+class Name(model.Name):
+    def get_option(self, name: str, context: Any = None, sort_options: Any = None) -> Any:
+        if name == "initialize-with" and self.get("initialize", "true").lower() == "false":
+            return None
+        value = super().get_option(name, context, sort_options)
+        if name == "demote-non-dropping-particle" and sort_options is not None and value == "sort-only":
+            return "display-and-sort"  # sort "van der Berg" under B, as the option name says
+        return value
+
+    def initialize(self, given: str, mark: str, context: Any) -> str:
+        head, *tail = given.split("-")
+        kept = [head, *(part for part in tail if part[:1].isupper())]
+        return super().initialize("-".join(kept), mark, context)
+
+
+class Key(model.Key):
+    def sort_keys(self, items: list[Any], context: Any) -> list[Any]:
+        return [collation_key(key) for key in super().sort_keys(items, context)]
+
+
+def collation_key(key: Any) -> Any:
+    """A sort key compared like pandoc's collation: no markup, punctuation or symbols, case-folded.
+
+    So ``[Re] Winning`` sorts under R, and an italic or quoted title sorts by its words.
+    """
+    if key is None or isinstance(key, int):
+        return key
+    text = plain_text(str(key))
+    kept = "".join(char for char in text if unicodedata.category(char)[0] not in "PS")
+    return " ".join(kept.split()).casefold()
 
 
 class Substitute(model.Substitute):
@@ -145,16 +222,27 @@ class Substitute(model.Substitute):
 class Layout(model.Layout):
     def render_bibliography(self, citation_items: list[Any]) -> list[Any]:
         bibliography = self.getparent()
-        if not bibliography.get("second-field-align"):
-            return super().render_bibliography(citation_items)
+        split = bool(bibliography.get("second-field-align"))
+        author_substitute = bibliography.get("subsequent-author-substitute")
+        previous_names = None
         output_items = []
         for item in citation_items:
             self.repressed = {}
-            head, rest = self._render_split(item)
-            if head is None and rest is None:
+            if split:
+                head, rest = self._render_split(item)
+                parts = [part for part in (head, rest) if part is not None]
+                body = join(parts, BLOCK_BREAK) if parts else None
+            else:
+                body = self.render_children(item)
+            if body is None:
                 continue
-            body = join([part for part in (head, rest) if part is not None], BLOCK_BREAK)
-            output_items.append(self.format(self.wrap(body)))
+            text = self.format(self.wrap(body))
+            names = self.repressed.get(_FIRST_NAMES)
+            if author_substitute is not None and names and names == previous_names:
+                # The "complete-all" rule, CSL's default: identical names are replaced as a whole.
+                text = str(text).replace(names, author_substitute, 1)
+            previous_names = names
+            output_items.append(text)
         return output_items
 
     def _render_split(self, item: Any) -> tuple[Any, Any]:
@@ -184,4 +272,6 @@ OVERRIDES = {
     "names": Names,
     "date": Date,
     "number": Number,
+    "name": Name,
+    "key": Key,
 }

@@ -22,15 +22,33 @@ _TOKENS = re.compile(r"(\s+)")
 
 
 def protect_case(text: str) -> str:
-    """Wrap math spans and the words that case changes would corrupt in nocase spans."""
+    """Wrap the words that case changes would corrupt, and words with math, in nocase spans.
+
+    Whole space-delimited words are wrapped, never parts of one, because citeproc-py joins the
+    pieces of a word that straddles a span boundary with a space (``$N$ :$M$``).
+    """
+    math_spans = [(start, start + len(chunk)) for start, chunk in _math_positions(text)]
     out: list[str] = []
+    position = 0
+    for token in _TOKENS.split(text):
+        start, end = position, position + len(token)
+        position = end
+        if not token or token.isspace():
+            out.append(token)
+            continue
+        has_math = any(span_start < end and start < span_end for span_start, span_end in math_spans)
+        out.append(NOCASE_OPEN + token + NOCASE_CLOSE if has_math or needs_protection(token) else token)
+    return "".join(out)
+
+
+def _math_positions(text: str) -> list[tuple[int, str]]:
+    positions = []
+    offset = 0
     for is_math, chunk in split_math(text):
         if is_math:
-            out.append(NOCASE_OPEN + chunk + NOCASE_CLOSE)
-            continue
-        for token in _TOKENS.split(chunk):
-            out.append(NOCASE_OPEN + token + NOCASE_CLOSE if token and needs_protection(token) else token)
-    return "".join(out)
+            positions.append((offset, chunk))
+        offset += len(chunk)
+    return positions
 
 
 def needs_protection(word: str) -> bool:

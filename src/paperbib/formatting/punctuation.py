@@ -14,9 +14,13 @@ from paperbib.formatting.markup import BLOCK_BREAK, CLOSE, OPEN
 
 _CLOSING = frozenset(CLOSE.values()) | {"\u201d", "\u2019"}
 _OPENING = frozenset(OPEN.values())
-_TERMINAL = frozenset(".?!\u2026")
 _QUOTE_CLOSE = "\u201d"
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
+# Characters that may sit between two marks: style markers and closing quotes.
+_BETWEEN = "([" + "".join(sorted(_CLOSING | _OPENING)) + "]*)"
+_AFTER_QUESTION = re.compile(r"([?!\u2026])" + _BETWEEN + r"[.,]")
+_DOUBLE_PERIOD = re.compile(r"(?<!\.)\." + _BETWEEN + r"\.(?!\.)")
+_ELLIPSIS_PERIOD = re.compile(r"(?<!\.)\.\.\." + _BETWEEN + r"[.,](?!\.)")
 
 
 def clean_punctuation(marked: str, punctuation_in_quote: bool) -> str:
@@ -41,19 +45,15 @@ def move_into_quotes(text: str) -> str:
 
 
 def drop_doubled_marks(text: str) -> str:
-    """Drop a period or comma placed after a ``?``, ``!``, ``.`` or ellipsis that ends a field.
+    """Drop a period or comma that a style put after a ``?``, ``!``, ``.`` or an ellipsis.
 
-    The previous mark is found through style markers and closing quotes, so ``Heads?”.`` and
-    ``Heads?.”`` both become ``Heads?”``. An ellipsis inside a title is never shortened.
+    The marks may be separated by style markers and closing quotes, so ``Heads?”.`` and
+    ``Heads?.”`` both become ``Heads?”``. Two periods become one and four become three, so an
+    ellipsis (``...``) is kept whole.
     """
-    out: list[str] = []
-    for char in text:
-        if char in ".," and _previous_visible(out) in _TERMINAL:
-            if char == "," and _previous_visible(out) == ".":
-                out.append(char)
-            continue
-        out.append(char)
-    return "".join(out)
+    text = _AFTER_QUESTION.sub(r"\1\2", text)
+    text = _DOUBLE_PERIOD.sub(r".\1", text)
+    return _ELLIPSIS_PERIOD.sub(r"...\1", text)
 
 
 def strip_dangling_separator(text: str) -> str:
@@ -67,11 +67,3 @@ def strip_dangling_separator(text: str) -> str:
             continue
         break
     return stripped
-
-
-def _previous_visible(chars: list[str]) -> str:
-    for char in reversed(chars):
-        if char in _CLOSING or char in _OPENING:
-            continue
-        return char
-    return ""
