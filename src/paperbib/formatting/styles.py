@@ -9,8 +9,10 @@ Resolution follows the CSL repository's ``renamed-styles.json``, so old names su
 from __future__ import annotations
 
 import difflib
+import html
 import json
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -20,6 +22,8 @@ from lxml import etree
 from paperbib.errors import PaperbibError
 
 CSL_NAMESPACE = "http://purl.org/net/xbiblio/csl"
+_TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
+_TITLE_WINDOW = 8192
 
 # Friendly names documented in the README; the targets are CSL style ids.
 ALIASES = {
@@ -99,11 +103,17 @@ def all_style_names() -> list[str]:
 
 
 def style_title(style_id: str) -> str:
-    """The ``<title>`` of a shipped CSL style (independent or dependent), or "" when it has none."""
+    """The ``<title>`` of a shipped CSL style (independent or dependent), or "" when it has none.
+
+    Only the start of the file is read, because listing all styles reads about 10,800 files.
+    """
     for folder in (_independent_dir(), _dependent_dir()):
         path = folder / f"{style_id}.csl"
         if path.is_file():
-            return _read_info(str(path))[0]
+            with path.open("rb") as stream:
+                head = stream.read(_TITLE_WINDOW).decode("utf-8", errors="replace")
+            match = _TITLE.search(head)
+            return html.unescape(match.group(1).strip()) if match else _read_info(str(path))[0]
     return ""
 
 
