@@ -131,7 +131,7 @@ def test_missing_year_leaves_nothing_dangling(style: str) -> None:
 _DOUBLED = re.compile(r"[?!][.,]|[?!][”’][.,]|\.”\.|(?<!\.)\.\.(?!\.)|\.\.\.\.|\?,\.")
 
 
-@pytest.mark.parametrize("style", CSL_STYLES + ("nature", "nlm-citation-sequence") + PYBTEX_STYLES)
+@pytest.mark.parametrize("style", (*CSL_STYLES, "nature", "nlm-citation-sequence", *PYBTEX_STYLES))
 @pytest.mark.parametrize("output", ["text", "html"])
 def test_terminal_punctuation_not_doubled(style: str, output: str) -> None:
     text = formatted("punctuation.md", style, output)
