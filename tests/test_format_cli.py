@@ -178,3 +178,18 @@ def test_year_suffixes_for_same_authors_and_year() -> None:
 def test_no_year_suffix_in_numeric_style() -> None:
     text = Formatter("ieee").bibliography(load_author_records()).text
     assert "2024a" not in text
+
+
+def test_disambiguate_condition_only_when_ambiguous() -> None:
+    records = load_author_records()
+    keys = {record.title: record.key for record in records}
+    formatter = Formatter("mla")
+    assert formatter.citation(records, [keys["Structured Sparsity for Speech Recognition"]]) == "(Haddad)"
+    ambiguous = formatter.citation(records, [keys["Sparse Experts for Efficient Decoding"]])
+    assert ambiguous == "(Lindqvist and Okafor, “Sparse Experts for Efficient Decoding”)"
+
+
+def test_superscript_citation_in_text() -> None:
+    records = load_author_records()
+    assert Formatter("nature").citation(records, [records[11].key]) == "¹²"
+    assert Formatter("nature", "html").citation(records, [records[0].key]) == "<sup>1</sup>"

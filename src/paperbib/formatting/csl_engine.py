@@ -1,7 +1,7 @@
 """The citeproc-py engine: a CSL style parsed once, then reference lists and in-text citations.
 
 ``CslEngine`` wraps citeproc-py's ``CitationStylesStyle`` and ``CitationStylesBibliography``. Each
-method is a separate step (source, registration, year suffixes, rendering), so that a subclass can
+method is a separate step (source, registration, disambiguation, rendering), so that a subclass can
 replace one of them, for example with a faster renderer, and keep the rest.
 """
 
@@ -20,7 +20,7 @@ from citeproc.string import String
 from lxml import etree
 
 from paperbib.errors import PaperbibError
-from paperbib.formatting.csl_model import OVERRIDES
+from paperbib.formatting.csl_model import DISAMBIGUATE, OVERRIDES
 from paperbib.formatting.markup import MarkerFormatter, plain_text
 from paperbib.formatting.punctuation import clean_punctuation
 
@@ -93,7 +93,7 @@ class CslEngine:
         if not self.has_bibliography:
             raise PaperbibError(f"{self.style_path}: this style defines no reference list; use 'paperbib cite'")
         bibliography = self.register(items)
-        self.assign_year_suffixes(bibliography)
+        self.disambiguate(bibliography)
         rendered = self.render_bibliography(bibliography)
         links = {item["id"]: _links(item) for item in items}
         return [
@@ -108,7 +108,7 @@ class CslEngine:
             if key not in known:
                 raise UnknownKeyError(key, [])
         bibliography = self.register(items)
-        self.assign_year_suffixes(bibliography)
+        self.disambiguate(bibliography)
         return self.clean(str(self.render_citation(bibliography, keys)))
 
     def source(self, items: Sequence[dict[str, Any]]) -> CiteProcJSON:
@@ -125,23 +125,29 @@ class CslEngine:
         bibliography.sort()
         return bibliography
 
-    def assign_year_suffixes(self, bibliography: CitationStylesBibliography) -> None:
-        """Add a, b, c... after the year of items whose citations would otherwise read the same.
+    def disambiguate(self, bibliography: CitationStylesBibliography) -> None:
+        """Tell apart items whose in-text citations would read the same.
 
-        Only for styles that ask for it (``disambiguate-add-year-suffix``). Suffixes follow the
-        reference list order, as in citeproc-js and pandoc.
+        Styles that ask for it (``disambiguate-add-year-suffix``) get a, b, c... after the year, in
+        reference list order as in citeproc-js and pandoc. Otherwise the items are marked for the
+        style's ``disambiguate="true"`` conditions, the last method of the CSL specification.
+        Adding names or given names (``disambiguate-add-givenname``) is not implemented.
         """
         citation = self.style.root.citation
-        if citation is None or citation.get("disambiguate-add-year-suffix", "false").lower() != "true":
+        if citation is None:
             return
         groups: dict[str, list[str]] = defaultdict(list)
         for key in bibliography.keys:
             groups[plain_text(str(self.render_citation(bibliography, [key])))].append(key)
+        add_year_suffix = citation.get("disambiguate-add-year-suffix", "false").lower() == "true"
         for keys in groups.values():
             if len(keys) < 2:
                 continue
             for index, key in enumerate(keys):
-                bibliography.source[key]["year_suffix"] = String(_suffix(index))
+                if add_year_suffix:
+                    bibliography.source[key]["year_suffix"] = String(_suffix(index))
+                else:
+                    bibliography.source[key][DISAMBIGUATE] = True
 
     def render_bibliography(self, bibliography: CitationStylesBibliography) -> list[Any]:
         return bibliography.bibliography()

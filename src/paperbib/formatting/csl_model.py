@@ -17,6 +17,8 @@ from citeproc-js and pandoc:
   as the CSL specification's title case rules and pandoc do; citeproc-py split words at spaces only.
 - ``subsequent-author-substitute``: names identical to those of the entry before are replaced
   by the given text (``———`` in MLA), which citeproc-py ignored.
+- ``disambiguate="true"`` conditions hold only for items whose citations are otherwise
+  identical; citeproc-py took them for every item, so MLA cited every paper with its title.
 - sorting compares keys without markup, punctuation and case, so ``[Re] Winning`` sorts
   under R and italic titles sort among the others, as in pandoc.
 - quotes inside a quoted title become inner quotes (``“A ‘B’ C”``), and ``capitalize-first``
@@ -201,6 +203,21 @@ def collation_key(key: Any) -> Any:
     return " ".join(kept.split()).casefold()
 
 
+# Reference field that the engine sets on items whose citations stay ambiguous (see CslEngine).
+DISAMBIGUATE = "paperbib_disambiguate"
+
+
+class If(model.If):
+    def render(self, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
+        if self.get("disambiguate", "").lower() == "true" and not item.reference.get(DISAMBIGUATE, False):
+            raise model.ConditionFailed
+        return super().render(item, context=context, delimiter=delimiter, **kwargs)
+
+
+class ElseIf(If, model.Else_If):
+    pass
+
+
 class Substitute(model.Substitute):
     def render(self, item: Any, context: Any = None, **kwargs: Any) -> Any:
         layout = (context if context is not None else self).get_layout()
@@ -274,4 +291,6 @@ OVERRIDES = {
     "number": Number,
     "name": Name,
     "key": Key,
+    "if": If,
+    "else-if": ElseIf,
 }

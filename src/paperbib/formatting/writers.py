@@ -80,6 +80,19 @@ class Writer:
         return entry
 
 
+# Plain text has no raised text, so superscript numbers (Nature's citations) use Unicode forms.
+_SUPERSCRIPTS = str.maketrans("0123456789+-=(),", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾˒")
+
+
+class TextWriter(Writer):
+    """Plain text; identical to ``Writer`` except that superscript digits are raised."""
+
+    def apply(self, style: Style, content: str) -> str:
+        if style is Style.SUPERSCRIPT and all(char in "0123456789+-=(), " for char in content):
+            return content.translate(_SUPERSCRIPTS)
+        return content
+
+
 class HtmlWriter(Writer):
     name = "html"
     description = "HTML: a csl-bib-body div with one csl-entry div per line"
@@ -208,7 +221,7 @@ class RstWriter(Writer):
 
 
 WRITERS: dict[str, type[Writer]] = {
-    writer.name: writer for writer in (Writer, HtmlWriter, MarkdownWriter, LatexWriter, RstWriter)
+    writer.name: writer for writer in (TextWriter, HtmlWriter, MarkdownWriter, LatexWriter, RstWriter)
 }
 
 
@@ -251,4 +264,4 @@ def _escape_block_start(match: re.Match[str]) -> str:
     return "\\" + match.group(3)
 
 
-__all__ = ["WRITERS", "HtmlWriter", "LatexWriter", "MarkdownWriter", "RstWriter", "Writer", "get_writer"]
+__all__ = ["WRITERS", "HtmlWriter", "LatexWriter", "MarkdownWriter", "RstWriter", "TextWriter", "Writer", "get_writer"]
