@@ -215,9 +215,15 @@ class RstWriter(Writer):
 
     def finish(self, entry: str) -> str:
         entry = self._BLOCK_START.sub(lambda match: _escape_block_start(match), entry, count=1)
-        # The "\ " guards are only needed between markup and a neighbouring character.
-        entry = re.sub(r"^\\ |\\ $", "", entry)
-        return entry.replace(" \\ ", " ").replace("\\  ", " ")
+        # An escaped space guards inline markup only next to a character that reST does not
+        # accept around it; next to spaces and most punctuation it is dropped.
+        entry = _RST_GUARD_AFTER.sub("", entry)
+        return _RST_GUARD_BEFORE.sub("", entry)
+
+
+# "\ " written by _inline, where reST needs no guard: before or after a space, or at either end.
+_RST_GUARD_AFTER = re.compile(r"(?<!\\)\\ (?=[\s\-.,:;!?/'\")\]}>\u201d\u2019]|$)")
+_RST_GUARD_BEFORE = re.compile(r"(?:(?<=[\s\-:/'\"(\[{<\u201c\u2018])|^)(?<!\\)\\ ")
 
 
 WRITERS: dict[str, type[Writer]] = {
