@@ -67,7 +67,7 @@ class CslStyle(CitationStylesStyle):
 
 
 class UnknownKeyError(PaperbibError):
-    """A citation key that is not in the list; ``suggestions`` holds the closest keys."""
+    """A citation key that is not in the list; ``suggestions`` contains the closest keys."""
 
     def __init__(self, key: str, suggestions: list[str]) -> None:
         self.key = key
@@ -89,7 +89,7 @@ class CslEngine:
         return self.style.has_bibliography()
 
     def bibliography(self, items: Sequence[dict[str, Any]]) -> list[RenderedEntry]:
-        """The reference list of ``items``, sorted and numbered as the style says."""
+        """Format the reference list of ``items``, sorted and numbered as the style specifies."""
         if not self.has_bibliography:
             raise PaperbibError(f"{self.style_path}: this style defines no reference list; use 'paperbib cite'")
         bibliography = self.register(items)
@@ -102,7 +102,7 @@ class CslEngine:
         ]
 
     def citation(self, items: Sequence[dict[str, Any]], keys: Sequence[str]) -> str:
-        """The marked in-text citation of ``keys``, numbered as in the reference list of ``items``."""
+        """Format the in-text citation of ``keys``, numbered as in the reference list of ``items``."""
         known = {item["id"] for item in items}
         for key in keys:
             if key not in known:
@@ -118,7 +118,7 @@ class CslEngine:
             return CiteProcJSON(list(items))
 
     def register(self, items: Sequence[dict[str, Any]]) -> CitationStylesBibliography:
-        """A bibliography with every item registered in input order, then sorted by the style."""
+        """Register every item in input order in a new bibliography, then sort it by the style."""
         bibliography = CitationStylesBibliography(self.style, self.source(items), MarkerFormatter)
         for item in items:
             bibliography.register(Citation([CitationItem(item["id"])]))

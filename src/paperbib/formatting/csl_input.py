@@ -19,7 +19,7 @@ _UNSUPPORTED = ("citation-key",)
 
 
 def citeproc_items(records: Sequence[Record], options: ExportOptions | None = None) -> list[dict[str, Any]]:
-    """One CSL item per record, with case protection and without paperbib's marker characters."""
+    """Build one CSL item per record, with case protection and without paperbib's marker characters."""
     return [citeproc_item(record, options) for record in records]
 
 

@@ -14,7 +14,7 @@ from citeproc-js and pandoc:
   and a lowercase part after a hyphen is dropped when initialising (``Ji-ho`` gives ``J.``, not
   ``J.-. ho .``), as in pandoc. ``demote-non-dropping-particle="sort-only"`` now applies to sorting.
 - title case also capitalises the parts of hyphenated words (``Pre-Trained``, ``End-to-End``),
-  as the CSL specification's title case rules and pandoc do; citeproc-py split words at spaces only.
+  as the CSL specification's title case rules and pandoc do. citeproc-py split words at spaces only.
 - ``subsequent-author-substitute``: names identical to those of the entry before are replaced
   by the given text (``———`` in MLA), which citeproc-py ignored.
 - ``disambiguate="true"`` conditions hold only for items whose citations are otherwise
@@ -182,8 +182,8 @@ class Name(model.Name):
 
     def initialize(self, given: str, mark: str, context: Any) -> str:
         head, *tail = given.split("-")
-        kept = [head, *(part for part in tail if part[:1].isupper())]
-        return super().initialize("-".join(kept), mark, context)
+        capitalised_parts = [head, *(part for part in tail if part[:1].isupper())]
+        return super().initialize("-".join(capitalised_parts), mark, context)
 
 
 class Key(model.Key):
@@ -192,7 +192,7 @@ class Key(model.Key):
 
 
 def collation_key(key: Any) -> Any:
-    """A sort key compared like pandoc's collation: no markup, punctuation or symbols, case-folded.
+    """Return a sort key compared like pandoc's collation: no markup, punctuation or symbols, case-folded.
 
     So ``[Re] Winning`` sorts under R, and an italic or quoted title sorts by its words.
     """

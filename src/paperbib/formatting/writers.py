@@ -1,6 +1,6 @@
 """Output writers: marked entries (see ``markup``) to text, HTML, Markdown, LaTeX or reStructuredText.
 
-The engines decide what an entry says; a writer decides how it is written. Each writer escapes all
+The engines decide what an entry contains, and a writer decides how it is written. Each writer escapes all
 text, whatever its source, and turns a URL of the entry into a link only when it is http or https.
 Every entry is written on one line.
 """
@@ -28,7 +28,7 @@ class Writer:
     description = "plain text, one entry per line"
 
     def entry(self, marked: str, links: Sequence[str] = ()) -> str:
-        """One entry or citation, with ``links`` (the entry's URLs) turned into links."""
+        """Write one entry or citation, with ``links`` (the entry's URLs) turned into links."""
         pieces = []
         for run in parse_runs(marked):
             if run.block_break:
@@ -38,7 +38,7 @@ class Writer:
         return self.finish("".join(pieces))
 
     def document(self, entries: Sequence[str]) -> str:
-        """A whole reference list from entries already written by ``entry``."""
+        """Join entries already written by ``entry`` into a whole reference list."""
         return "".join(f"{entry}\n" for entry in entries)
 
     def linked(self, text: str, links: Sequence[str]) -> str:
@@ -81,7 +81,7 @@ class Writer:
 
 
 # Plain text has no raised text, so superscript numbers (Nature's citations) use Unicode forms.
-_SUPERSCRIPTS = str.maketrans("0123456789+-=(),", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾˒")
+_SUPERSCRIPTS = str.maketrans("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾")
 
 
 class TextWriter(Writer):
@@ -215,8 +215,8 @@ class RstWriter(Writer):
 
     def finish(self, entry: str) -> str:
         entry = self._BLOCK_START.sub(lambda match: _escape_block_start(match), entry, count=1)
-        # An escaped space guards inline markup only next to a character that reST does not
-        # accept around it; next to spaces and most punctuation it is dropped.
+        # An escaped space guards inline markup next to a character that reST does not accept
+        # around it. Next to spaces and most punctuation the guard is not needed and is dropped.
         entry = _RST_GUARD_AFTER.sub("", entry)
         return _RST_GUARD_BEFORE.sub("", entry)
 
@@ -232,7 +232,7 @@ WRITERS: dict[str, type[Writer]] = {
 
 
 def get_writer(name: str) -> Writer:
-    """The writer for an output format name; raises KeyError for an unknown one."""
+    """Return the writer for an output format name. Raises KeyError for an unknown name."""
     return WRITERS[name]()
 
 
