@@ -35,7 +35,9 @@ def styles(word: str | None) -> None:
             lines.append((name, f"renamed to {renamed[name]}: {style_title(renamed[name])}"))
         else:
             lines.append((name, style_title(name)))
-    matching_lines = [f"{name}\t{title}\n" for name, title in lines if needle in name.casefold() or needle in title.casefold()]
+    matching_lines = [
+        f"{name}\t{title}\n" for name, title in lines if needle in name.casefold() or needle in title.casefold()
+    ]
     if not matching_lines:
         raise click.ClickException(f"no style name or title contains {word!r}")
     write_output("".join(matching_lines), None)
