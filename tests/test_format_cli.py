@@ -193,3 +193,15 @@ def test_superscript_citation_in_text() -> None:
     records = load_author_records()
     assert Formatter("nature").citation(records, [records[11].key]) == "¹²"
     assert Formatter("nature", "html").citation(records, [records[0].key]) == "<sup>1</sup>"
+
+
+def test_format_unknown_locale_is_usage_error() -> None:
+    code, _, err = run("format", str(PAPERS), "--style", "apa", "--locale", "xx-YY")
+    assert code == 2
+    assert "unknown locale 'xx-YY'" in err
+
+
+def test_format_other_locale_changes_terms() -> None:
+    code, out, _ = run("format", str(TRICKY / "missing_year.md"), "--style", "apa", "--locale", "de-DE")
+    assert code == 0
+    assert "(o.\u00a0J.)" in out

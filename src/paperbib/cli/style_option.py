@@ -35,4 +35,5 @@ def make_formatter(style: str, output_format: str, locale: str | None = None) ->
     except StyleNotFoundError as error:
         raise click.BadParameter(str(error), param_hint="--style") from None
     except PaperbibError as error:
-        raise click.BadParameter(str(error), param_hint="--style") from None
+        # An unreadable .csl file or an unknown --locale.
+        raise click.UsageError(str(error)) from None

@@ -14,7 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, model
+from citeproc import (
+    LANGUAGE_NAMES,
+    PRIMARY_DIALECTS,
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    model,
+)
 from citeproc.source.json import CiteProcJSON
 from citeproc.string import String
 from lxml import etree
@@ -60,6 +68,9 @@ class CslStyle(CitationStylesStyle):
         self.root = self.xml.getroot()
         if not isinstance(self.root, model.Style):
             raise PaperbibError(f"{path}: not a CSL style (the root element is not <style>)")
+        if locale is not None and locale not in LANGUAGE_NAMES and locale.split("-")[0] not in PRIMARY_DIALECTS:
+            # citeproc-py would fall back to en-US without a word.
+            raise PaperbibError(f"unknown locale {locale!r}; give a CSL locale such as en-GB, de-DE or fr-FR")
         try:
             self.root.set_locale_list(locale or self.root.get("default-locale", "en-US"), validate=False)
         except ValueError as error:

@@ -19,6 +19,8 @@ from citeproc-js and pandoc:
   by the given text (``———`` in MLA), which citeproc-py ignored.
 - ``disambiguate="true"`` conditions hold only for items whose citations are otherwise
   identical; citeproc-py took them for every item, so MLA cited every paper with its title.
+- a field that ends with a comma because the field after it was empty (IEEE without a year:
+  ``in Workshop, Available: ...``) ends with a period when a new clause follows.
 - sorting compares keys without markup, punctuation and case, so ``[Re] Winning`` sorts
   under R and italic titles sort among the others, as in pandoc.
 - quotes inside a quoted title become inner quotes (``“A ‘B’ C”``), and ``capitalize-first``
@@ -207,7 +209,38 @@ def collation_key(key: Any) -> Any:
 DISAMBIGUATE = "paperbib_disambiguate"
 
 
-class If(model.If):
+class _ClosedSentences:
+    """Ends a field with a period, not a comma, when the field after it was empty.
+
+    IEEE writes ``“Title,” in Workshop,`` and expects the date group to follow. Without a year
+    that group is empty, so the next field (`` Available: URL``) would follow the comma. A
+    child output that ends with ``", "`` followed by one that starts a new clause (a space and
+    a capital) gets ``". "`` instead. Only children joined without a delimiter are checked.
+    """
+
+    def render_children(self, item: Any, delimiter: str = "", **kwargs: Any) -> Any:
+        output = []
+        for child in self.iterchildren():  # type: ignore[attr-defined]
+            try:
+                if isinstance(child, model.Choose):
+                    text = child.render(item, delimiter=delimiter, **kwargs)
+                else:
+                    text = child.render(item, **kwargs)
+            except VariableError:
+                continue
+            if text is not None:
+                output.append(text)
+        if not output:
+            return None
+        if not delimiter:
+            for index in range(len(output) - 1):
+                current, following = str(output[index]), plain_text(str(output[index + 1]))
+                if current.endswith(", ") and following[:1] == " " and following[1:2].isupper():
+                    output[index] = current[:-2] + ". "
+        return join(output, delimiter)
+
+
+class If(_ClosedSentences, model.If):
     def render(self, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
         if self.get("disambiguate", "").lower() == "true" and not item.reference.get(DISAMBIGUATE, False):
             raise model.ConditionFailed
@@ -215,6 +248,10 @@ class If(model.If):
 
 
 class ElseIf(If, model.Else_If):
+    pass
+
+
+class Else(_ClosedSentences, model.Else):
     pass
 
 
@@ -293,4 +330,5 @@ OVERRIDES = {
     "key": Key,
     "if": If,
     "else-if": ElseIf,
+    "else": Else,
 }
