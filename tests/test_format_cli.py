@@ -205,3 +205,15 @@ def test_format_other_locale_changes_terms() -> None:
     code, out, _ = run("format", str(TRICKY / "missing_year.md"), "--style", "apa", "--locale", "de-DE")
     assert code == 0
     assert "(o.\u00a0J.)" in out
+
+
+def test_given_name_initials_for_shared_family() -> None:
+    records = load_author_records()
+    keys = {record.title: record.key for record in records}
+    apa = Formatter("apa")
+    assert apa.citation(records, [keys["Low-Rank Adapters at 2 Bits"]]) == "(H. Tanaka et al., 2023)"
+    assert apa.citation(records, [keys["Distilling Vision Transformers into CNNs"]]) == "(Y. Tanaka, 2022)"
+    assert apa.citation(records, [keys["Structured Sparsity for Speech Recognition"]]) == "(Haddad, 2021)"
+    # Under the by-cite rule, initials are added only where they tell citations apart.
+    harvard = Formatter("harvard")
+    assert harvard.citation(records, [keys["Sparse Experts for Efficient Decoding"]]) == "(Lindqvist and Okafor, 2024b)"

@@ -17,6 +17,8 @@ from citeproc-js and pandoc:
   as the CSL specification's title case rules and pandoc do. citeproc-py split words at spaces only.
 - ``subsequent-author-substitute``: names identical to those of the entry before are replaced
   by the given text (``———`` in MLA), which citeproc-py ignored.
+- the first author of a citation gets initials when the engine asks for given-name
+  disambiguation (``H. Tanaka``), which citeproc-py does not implement.
 - ``disambiguate="true"`` conditions hold only for items whose citations are otherwise
   identical; citeproc-py took them for every item, so MLA cited every paper with its title.
 - a field that ends with a comma because the field after it was empty (IEEE without a year:
@@ -173,6 +175,12 @@ def _title_case_word(word: Any, previous: str, stop_words: list[str]) -> Any:
     return word.__class__("-".join(parts))
 
 
+# Reference fields that the engine sets for disambiguation (see CslEngine.disambiguate): items
+# whose citations stay ambiguous, and items whose first author needs initials in citations.
+DISAMBIGUATE = "paperbib_disambiguate"
+ADD_GIVENNAME = "paperbib_add_givenname"
+
+
 class Name(model.Name):
     def get_option(self, name: str, context: Any = None, sort_options: Any = None) -> Any:
         if name == "initialize-with" and self.get("initialize", "true").lower() == "false":
@@ -181,6 +189,39 @@ class Name(model.Name):
         if name == "demote-non-dropping-particle" and sort_options is not None and value == "sort-only":
             return "display-and-sort"  # sort "van der Berg" under B, as the option name says
         return value
+
+    def process(self, item: Any, variable: str, context: Any = None, sort_options: Any = None, **kwargs: Any) -> Any:
+        names = item.reference.get(variable)
+        expand = (
+            names
+            and sort_options is None
+            and item.reference.get(ADD_GIVENNAME, False)
+            and self.get_option("form", context) == "short"
+            and (context if context is not None else self).xpath_search("ancestor-or-self::cs:citation")
+        )
+        if not expand:
+            return super().process(item, variable, context=context, sort_options=sort_options, **kwargs)
+        item.reference[variable] = [self._with_initials(names[0], context), *names[1:]]
+        try:
+            return super().process(item, variable, context=context, sort_options=sort_options, **kwargs)
+        finally:
+            item.reference[variable] = names
+
+    def _with_initials(self, name: Any, context: Any) -> Any:
+        """The first name of a citation with the initials of its given name before the family name."""
+        given = name.get("given")
+        if not given or "literal" in name:
+            return name
+        initials = self.initialize(given, self.get_option("initialize-with", context) or ". ", context).strip()
+        fields = dict(name)
+        # The short form prints the non-dropping particle and the family name, so the initials go
+        # in front of the particle: "P. van der Berg".
+        particle = fields.get("non-dropping-particle")
+        if particle:
+            fields["non-dropping-particle"] = f"{initials} {particle}"
+        else:
+            fields["family"] = f"{initials} {fields['family']}"
+        return type(name)(**fields)
 
     def initialize(self, given: str, mark: str, context: Any) -> str:
         head, *tail = given.split("-")
@@ -203,10 +244,6 @@ def collation_key(key: Any) -> Any:
     text = plain_text(str(key))
     kept = "".join(char for char in text if unicodedata.category(char)[0] not in "PS")
     return " ".join(kept.split()).casefold()
-
-
-# Reference field that the engine sets on items whose citations stay ambiguous (see CslEngine).
-DISAMBIGUATE = "paperbib_disambiguate"
 
 
 class _ClosedSentences:
