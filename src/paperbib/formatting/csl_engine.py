@@ -142,7 +142,7 @@ class CslEngine:
         return bibliography
 
     def disambiguate(self, bibliography: CitationStylesBibliography) -> None:
-        """Tell apart items whose in-text citations would read the same, as the style asks.
+        """Tell apart items whose in-text citations would read the same, as the style requests.
 
         The steps follow the CSL specification. With ``disambiguate-add-givenname``, the first
         author gets initials (``H. Tanaka``): under the ``primary-name`` and ``all-names`` rules

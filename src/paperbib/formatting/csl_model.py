@@ -17,7 +17,7 @@ from citeproc-js and pandoc:
   as the CSL specification's title case rules and pandoc do. citeproc-py split words at spaces only.
 - ``subsequent-author-substitute``: names identical to those of the entry before are replaced
   by the given text (``———`` in MLA), which citeproc-py ignored.
-- the first author of a citation gets initials when the engine asks for given-name
+- the first author of a citation gets initials when the engine requests given-name
   disambiguation (``H. Tanaka``), which citeproc-py does not implement.
 - ``disambiguate="true"`` conditions hold only for items whose citations are otherwise
   identical; citeproc-py took them for every item, so MLA cited every paper with its title.
@@ -208,7 +208,7 @@ class Name(model.Name):
             item.reference[variable] = names
 
     def _with_initials(self, name: Any, context: Any) -> Any:
-        """The first name of a citation with the initials of its given name before the family name."""
+        """Return ``name`` with the initials of its given name put before the family name."""
         given = name.get("given")
         if not given or "literal" in name:
             return name

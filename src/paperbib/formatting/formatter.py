@@ -43,7 +43,7 @@ class Formatter:
             self.engine = PybtexEngine(self.style.style_id)
 
     def rendered(self, records: Sequence[Record], options: ExportOptions | None = None) -> list[RenderedEntry]:
-        """The entries in the style's order, as marked text, before an output format is applied."""
+        """Format the entries in the style's order as marked text, before an output format is applied."""
         if isinstance(self.engine, CslEngine):
             return self.engine.bibliography(citeproc_items(records, options))
         return self.engine.bibliography(records)
