@@ -26,7 +26,7 @@ from citeproc-js and pandoc:
 - sorting compares keys without markup, punctuation and case, so ``[Re] Winning`` sorts
   under R and italic titles sort among the others, as in pandoc.
 - quotes inside a quoted title become inner quotes (``“A ‘B’ C”``), and ``capitalize-first``
-  leaves words that are not lowercase alone (``arXiv``), as CSL says.
+  leaves words that are not lowercase alone (``arXiv``), as the CSL specification requires.
 - ``second-field-align``: the first field of a bibliography entry (the ``[1]`` of IEEE) is a block
   of its own, followed by a break that writers turn into a space.
 """
