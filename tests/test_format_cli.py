@@ -217,3 +217,19 @@ def test_given_name_initials_for_shared_family() -> None:
     # Under the by-cite rule, initials are added only where they tell citations apart.
     harvard = Formatter("harvard")
     assert harvard.citation(records, [keys["Sparse Experts for Efficient Decoding"]]) == "(Lindqvist and Okafor, 2024b)"
+
+
+def test_note_style_without_reference_list() -> None:
+    records = load_author_records()
+    citation = Formatter("book-history").citation(records, [records[0].key])
+    assert "Lindqvist" in citation
+    code, _, err = run("format", str(TRICKY / "punctuation.md"), "--style", "book-history")
+    assert code == 1
+    assert "defines no reference list" in err
+
+
+def test_name_part_text_case_on_names() -> None:
+    # This style sets family names in small capitals with text-case="capitalize-first".
+    html = Formatter("la-nouvelle-revue-du-travail", "html").bibliography(load_author_records()).text
+    assert '<span style="font-variant:small-caps;">Lindqvist</span>' in html
+    assert '<span style="font-variant:small-caps;">Van der Berg</span>' in html

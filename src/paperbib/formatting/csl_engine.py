@@ -134,11 +134,12 @@ class CslEngine:
             return CiteProcJSON(list(items))
 
     def register(self, items: Sequence[dict[str, Any]]) -> CitationStylesBibliography:
-        """Register every item in input order in a new bibliography, then sort it by the style."""
+        """Register every item in input order in a new bibliography, then sort it as the style says."""
         bibliography = CitationStylesBibliography(self.style, self.source(items), MarkerFormatter)
         for item in items:
             bibliography.register(Citation([CitationItem(item["id"])]))
-        bibliography.sort()
+        if self.has_bibliography:
+            bibliography.sort()  # note styles without a reference list keep the input order
         return bibliography
 
     def disambiguate(self, bibliography: CitationStylesBibliography) -> None:

@@ -27,6 +27,7 @@ from citeproc-js and pandoc:
   under R and italic titles sort among the others, as in pandoc.
 - quotes inside a quoted title become inner quotes (``“A ‘B’ C”``), and ``capitalize-first``
   leaves words that are not lowercase alone (``arXiv``), as the CSL specification requires.
+- ``cs:name-part`` with ``text-case`` no longer fails on plain-text name fields.
 - ``second-field-align``: the first field of a bibliography entry (the ``[1]`` of IEEE) is a block
   of its own, followed by a break that writers turn into a space.
 """
@@ -38,7 +39,7 @@ from typing import Any
 
 from citeproc import model
 from citeproc.source import VariableError
-from citeproc.string import NoCase, join
+from citeproc.string import NoCase, String, join
 
 from paperbib.formatting.markup import BLOCK_BREAK, plain_text
 
@@ -229,6 +230,14 @@ class Name(model.Name):
         return super().initialize("-".join(capitalised_parts), mark, context)
 
 
+class NamePart(model.Name_Part):
+    def format_part(self, given: Any, family: Any) -> Any:
+        # Name fields are plain str; citeproc-py's case changes need its String class.
+        given = String(given) if isinstance(given, str) and not isinstance(given, String) else given
+        family = String(family) if isinstance(family, str) and not isinstance(family, String) else family
+        return super().format_part(given, family)
+
+
 class Key(model.Key):
     def sort_keys(self, items: list[Any], context: Any) -> list[Any]:
         return [collation_key(key) for key in super().sort_keys(items, context)]
@@ -365,6 +374,7 @@ OVERRIDES = {
     "number": Number,
     "name": Name,
     "key": Key,
+    "name-part": NamePart,
     "if": If,
     "else-if": ElseIf,
     "else": Else,
