@@ -12,9 +12,12 @@ from paperbib import __version__
 # Command name -> "module:function"; a module is imported only when its command runs or is listed in help.
 COMMANDS = {
     "check": "paperbib.cli.check:check",
+    "cite": "paperbib.cli.cite:cite",
     "enrich": "paperbib.cli.enrich:enrich",
     "export": "paperbib.cli.export:export",
+    "format": "paperbib.cli.format_command:format_command",
     "list": "paperbib.cli.list_command:list_command",
+    "styles": "paperbib.cli.styles:styles",
 }
 
 
