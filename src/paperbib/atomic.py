@@ -6,15 +6,16 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 
 from paperbib.errors import PaperbibError
 
 
-def write_atomic(path: str, data: bytes) -> None:
+def write_atomic(path: str, data: bytes | str) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
-    An existing file keeps its permissions, and it is left untouched when anything fails.
-    Raises PaperbibError with the path and the reason.
+    Text is written as UTF-8. An existing file keeps its permissions, and it is left untouched
+    when anything fails. Raises PaperbibError with the path and the reason.
     """
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
@@ -31,7 +32,8 @@ def write_atomic(path: str, data: bytes) -> None:
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for chunk in utf8_chunks(data):
+                stream.write(chunk)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)
@@ -43,3 +45,16 @@ def write_atomic(path: str, data: bytes) -> None:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+# Characters encoded at a time: large output is never held twice, as text and as bytes.
+_CHUNK_CHARACTERS = 1 << 20
+
+
+def utf8_chunks(data: bytes | str) -> Iterator[bytes]:
+    """Yield ``data`` as UTF-8 bytes, encoding text one slice at a time."""
+    if isinstance(data, bytes):
+        yield data
+        return
+    for start in range(0, len(data), _CHUNK_CHARACTERS):
+        yield data[start : start + _CHUNK_CHARACTERS].encode("utf-8")

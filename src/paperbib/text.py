@@ -7,6 +7,7 @@ import unicodedata
 
 _MARKDOWN_ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+_ASCII_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def split_math(text: str) -> list[tuple[bool, str]]:
@@ -16,6 +17,8 @@ def split_math(text: str) -> list[tuple[bool, str]]:
     the closing ``$`` is preceded by a non-space and not followed by a digit. ``\\$`` is a literal
     dollar sign. Math with unbalanced braces is treated as text, so it cannot break a BibTeX value.
     """
+    if "$" not in text:
+        return [(False, text)] if text else []
     chunks: list[tuple[bool, str]] = []
     plain_start = 0
     i = 0
@@ -73,6 +76,8 @@ def _braces_balanced(text: str) -> bool:
 
 def unescape_markdown(text: str) -> str:
     """Remove CommonMark backslash escapes (``\\[`` -> ``[``) outside math spans."""
+    if "\\" not in text:
+        return text
     out: list[str] = []
     for is_math, chunk in split_math(text):
         if is_math:
@@ -103,6 +108,9 @@ def clean_title(text: str) -> str:
 
 def normalise_title(title: str) -> str:
     """A comparison form of a title: NFKC, case-folded, letters and digits only, single spaces."""
+    if title.isascii():
+        # NFKC leaves ASCII unchanged, casefold is lower, and isalnum is [A-Za-z0-9] there.
+        return " ".join(_ASCII_NOT_ALNUM.sub(" ", title.lower()).split())
     folded = unicodedata.normalize("NFKC", title).casefold()
     kept = [char if char.isalnum() else " " for char in folded]
     return " ".join("".join(kept).split())

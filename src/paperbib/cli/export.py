@@ -60,6 +60,7 @@ def export(
     --strict; 2 on a usage error.
     """
     from paperbib.exporters import ExportOptions, available, get_exporter
+    from paperbib.gc_pause import paused_gc
     from paperbib.pipeline import load
     from paperbib.steps.filters import filter_records
 
@@ -73,7 +74,7 @@ def export(
         raise click.BadParameter(
             f"unknown format {format_name!r}; installed: {', '.join(available())}", param_hint="--to"
         ) from None
-    with reported_errors():
+    with reported_errors(), paused_gc():
         bibliography = load(input_path, encoding=encoding)
         print_diagnostics(bibliography.diagnostics, quiet)
         skipped = len(bibliography.skipped)

@@ -13,9 +13,9 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import replace
+from functools import lru_cache
 
-from paperbib.model import Record
+from paperbib.model import Record, evolve
 from paperbib.text import split_math
 
 TITLE_WORDS = 3
@@ -48,29 +48,39 @@ def assign_keys(records: list[Record]) -> list[Record]:
         for index, key in extended.items():
             keys[index] = key if counts[key] == 1 else f"{key}-{_identity_hash(records[index])}"
     _check_unique(records, keys)
-    return [replace(record, key=key) for record, key in zip(records, keys, strict=True)]
+    return [evolve(record, key=key) for record, key in zip(records, keys, strict=True)]
 
 
 def title_words(title: str) -> list[str]:
     """ASCII words of a title for keys: math removed, quotes dropped, other scripts transliterated."""
+    text = "".join(chunk for is_math, chunk in split_math(title) if not is_math)
+    text = unicodedata.normalize("NFC", text)
+    if text.isascii():
+        # Every ASCII character other than ' and & maps to itself or to a separator, so the
+        # per-character mapping below reduces to dropping those two.
+        return _WORD.findall(text.replace("'", "").replace("&", "").lower())
+    return _WORD.findall("".join(_key_character(char) for char in text).lower())
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=4096)
+def _key_character(char: str) -> str:
+    """The ASCII text that ``char`` contributes to key words: itself, a separator or a transliteration."""
     from anyascii import anyascii
 
-    text = "".join(chunk for is_math, chunk in split_math(title) if not is_math)
-    pieces: list[str] = []
-    for char in unicodedata.normalize("NFC", text):
-        if char in "'’‘&":
-            continue
-        category = unicodedata.category(char)
-        if category[0] not in "LN":
-            pieces.append(" ")
-        elif char.isascii():
-            pieces.append(char)
-        elif category == "Lo":
-            # Han and similar scripts transliterate to one syllable per character.
-            pieces.append(" " + anyascii(char) + " ")
-        else:
-            pieces.append(anyascii(char))
-    return re.findall(r"[a-z0-9]+", "".join(pieces).lower())
+    if char in "'’‘&":
+        return ""
+    category = unicodedata.category(char)
+    if category[0] not in "LN":
+        return " "
+    if char.isascii():
+        return char
+    if category == "Lo":
+        # Han and similar scripts transliterate to one syllable per character.
+        return " " + anyascii(char) + " "
+    return anyascii(char)
 
 
 def venue_prefix(record: Record) -> str:
@@ -80,8 +90,13 @@ def venue_prefix(record: Record) -> str:
         venue = "arxiv"
     else:
         venue = ""
-    year = str(record.year) if record.year is not None else ""
-    return re.sub(r"[^a-z0-9]", "", f"{venue}{year}".lower())
+    return _prefix(venue, record.year)
+
+
+@lru_cache(maxsize=4096)
+def _prefix(venue: str, year: int | None) -> str:
+    year_text = str(year) if year is not None else ""
+    return re.sub(r"[^a-z0-9]", "", f"{venue}{year_text}".lower())
 
 
 def _key(record: Record, word_count: int) -> str:
