@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import statistics
 import sys
 import tempfile
@@ -152,13 +153,18 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
             print(f"measuring {papers} papers ...", file=sys.stderr)
             runs = args.large_runs if papers >= 50000 else args.runs
             results["sizes"].append(bench_size(papers, args.seed, runs, Path(folder), not args.no_compare))
+    results["load_average_at_end"] = [round(value, 2) for value in os.getloadavg()]
     print(render(results))
     write_json(args.json, results)
     return results
 
 
 def target_rows(results: dict[str, object]) -> list[list[str]]:
-    """Return one row per target: what is measured, the figure, the target and whether it is met."""
+    """Return one row per target: what is measured, the figure, the target and whether it is met.
+
+    Targets are judged on wall-clock medians. Ratios also show the ratio of CPU times, which
+    other processes on a busy machine disturb less.
+    """
     rows: list[list[str]] = []
 
     def add(what: str, text: str, target: str, met: bool) -> None:
@@ -173,7 +179,8 @@ def target_rows(results: dict[str, object]) -> list[list[str]]:
             seconds = item["median_wall_s"]
             limit = TARGET_SECONDS.get(size["papers"])
             if limit is not None:
-                add(f"{label}: export to {exporter}", f"{seconds:.2f} s", f"≤ {limit:g} s", seconds <= limit)
+                measured = f"{seconds:.2f} s (CPU time {item['median_cpu_s']:.2f} s)"
+                add(f"{label}: export to {exporter}", measured, f"≤ {limit:g} s", seconds <= limit)
             if size["papers"] >= 100000:
                 peak = item["peak_mb"]
                 add(
@@ -188,9 +195,10 @@ def target_rows(results: dict[str, object]) -> list[list[str]]:
             ):
                 if other in by_name:
                     ratio = by_name[other]["median_wall_s"] / seconds
+                    cpu_ratio = by_name[other]["median_cpu_s"] / item["median_cpu_s"]
                     add(
                         f"{label}: {other} / paperbib {exporter}",
-                        f"{ratio:.1f}x",
+                        f"{ratio:.1f}x (CPU time {cpu_ratio:.1f}x)",
                         f"≥ {minimum:g}x",
                         ratio >= minimum,
                     )
@@ -203,9 +211,10 @@ def target_rows(results: dict[str, object]) -> list[list[str]]:
             before = next(item for item in small["measurements"] if item["name"] == name)
             after = next(item for item in large["measurements"] if item["name"] == name)
             growth = after["median_wall_s"] / before["median_wall_s"]
+            cpu_growth = after["median_cpu_s"] / before["median_cpu_s"]
             add(
                 f"growth {small['papers']:,} -> {large['papers']:,} papers, {exporter}",
-                f"{growth:.1f}x",
+                f"{growth:.1f}x (CPU time {cpu_growth:.1f}x)",
                 f"≤ {allowed:g}x",
                 growth <= allowed,
             )

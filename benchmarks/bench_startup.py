@@ -14,6 +14,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -81,6 +82,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         "measurements": [measurement.summary() for measurement in measurements],
         "imports": imports,
     }
+    results["load_average_at_end"] = [round(value, 2) for value in os.getloadavg()]
     print(render(results))
     write_json(args.json, results)
     return results

@@ -58,8 +58,9 @@ def render_page(results: dict[str, dict[str, object]]) -> str:
     machine: dict = first["machine"]  # type: ignore[assignment]
     loads = []
     for name, result in results.items():
-        load = result["machine"]["load_average_at_start"]  # type: ignore[index]
-        loads.append(f"{name.removeprefix('bench_')} {', '.join(str(value) for value in load)}")
+        start = ", ".join(str(value) for value in result["machine"]["load_average_at_start"])  # type: ignore[index]
+        end = ", ".join(str(value) for value in result.get("load_average_at_end", ["?"]))  # type: ignore[union-attr]
+        loads.append(f"{name.removeprefix('bench_')} {start} at the start and {end} at the end")
     lines = [
         "# Benchmarks",
         "",
@@ -75,7 +76,7 @@ def render_page(results: dict[str, dict[str, object]]) -> str:
         f"- CPU: {machine['cpu_model']}",
         f"- cores: {machine['cores']} ({machine['usable_cores']} usable by the benchmark)",
         f"- Python: {machine['python']} on {machine['platform']}",
-        "- load average (1, 5, 15 min) when each benchmark started: " + "; ".join(loads),
+        "- load average (1, 5, 15 min) of each benchmark: " + "; ".join(loads),
         "",
         "The load average matters: other processes on the machine slow the wall-clock figures down.",
         "",
