@@ -11,8 +11,11 @@ from paperbib import __version__
 
 # Command name -> "module:function"; a module is imported only when its command runs or is listed in help.
 COMMANDS = {
+    "cite": "paperbib.cli.cite:cite",
     "export": "paperbib.cli.export:export",
+    "format": "paperbib.cli.format_command:format_command",
     "list": "paperbib.cli.list_command:list_command",
+    "styles": "paperbib.cli.styles:styles",
 }
 
 

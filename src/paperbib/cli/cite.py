@@ -1,0 +1,66 @@
+"""``paperbib cite``: the in-text citation of some keys, numbered as in the reference list."""
+
+from __future__ import annotations
+
+import click
+
+from paperbib.cli.common import DEFAULT_INPUT, print_diagnostics, read_options, reported_errors, write_output
+from paperbib.cli.style_option import OUTPUT_FORMATS, make_formatter, style_option
+
+
+@click.command()
+@click.argument("keys", nargs=-1, required=True, metavar="KEY...")
+@click.option(
+    "-i",
+    "--input",
+    "input_path",
+    default=DEFAULT_INPUT,
+    show_default=True,
+    metavar="INPUT",
+    help="The paper list whose keys are cited ('-' reads stdin).",
+)
+@style_option
+@click.option(
+    "--output",
+    "output_format",
+    type=click.Choice(OUTPUT_FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format of the citation.",
+)
+@click.option("--locale", default=None, metavar="LOCALE", help="CSL locale such as en-GB. Default: the style's.")
+@read_options
+def cite(
+    keys: tuple[str, ...],
+    input_path: str,
+    style: str,
+    output_format: str,
+    locale: str | None,
+    venues: tuple[str, ...],
+    years: tuple[int, ...],
+    encoding: str | None,
+    quiet: bool,
+) -> None:
+    """Print the in-text citation of KEY... (see 'paperbib list' for the keys), e.g. [1], [3].
+
+    Numbers and year suffixes are those of 'paperbib format' with the same INPUT, style and filters.
+
+    Exit status: 0 on success; 1 on a read error; 2 on a usage error such as an unknown key or style.
+    """
+    from paperbib.formatting import UnknownKeyError
+    from paperbib.pipeline import load
+    from paperbib.steps.filters import filter_records
+
+    formatter = make_formatter(style, output_format, locale)
+    with reported_errors():
+        bibliography = load(input_path, encoding=encoding)
+        print_diagnostics(bibliography.diagnostics, quiet)
+        records = filter_records(bibliography.records, venues, years)
+        try:
+            citation = formatter.citation(records, keys)
+        except UnknownKeyError as error:
+            hint = f"; closest keys: {', '.join(error.suggestions)}" if error.suggestions else ""
+            raise click.BadParameter(
+                f"no paper in {bibliography.source_name} has the key {error.key!r}{hint}", param_hint="KEY"
+            ) from None
+        write_output(citation + "\n", None)

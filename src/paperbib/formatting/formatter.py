@@ -1,0 +1,67 @@
+"""Formatting a list: resolve the style once, pick its engine, write entries with an output writer."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from paperbib.exporters.base import ExportOptions
+from paperbib.formatting.csl_engine import CslEngine, RenderedEntry, UnknownKeyError
+from paperbib.formatting.csl_input import citeproc_items
+from paperbib.formatting.pybtex_engine import PybtexEngine
+from paperbib.formatting.styles import CSL, ResolvedStyle, resolve_style
+from paperbib.formatting.writers import Writer, get_writer
+from paperbib.model import Record
+
+OUTPUT_FORMATS = ("text", "html", "markdown", "latex", "rst")
+
+
+@dataclass(frozen=True)
+class FormattedList:
+    """A written reference list: the whole document and each entry on its own."""
+
+    text: str
+    entries: list[str]
+    keys: list[str]
+
+
+class Formatter:
+    """One style and one output format, for any number of lists and citations.
+
+    The style file is parsed once, when the formatter is created. Formatting the same records
+    twice gives the same text.
+    """
+
+    def __init__(self, style: str, output: str = "text", locale: str | None = None) -> None:
+        self.style: ResolvedStyle = resolve_style(style)
+        self.writer: Writer = get_writer(output)
+        self.engine: CslEngine | PybtexEngine
+        if self.style.engine == CSL:
+            self.engine = CslEngine(self.style.path, locale)
+        else:
+            self.engine = PybtexEngine(self.style.style_id)
+
+    def rendered(self, records: Sequence[Record], options: ExportOptions | None = None) -> list[RenderedEntry]:
+        """The entries in the style's order, as marked text, before an output format is applied."""
+        if isinstance(self.engine, CslEngine):
+            return self.engine.bibliography(citeproc_items(records, options))
+        return self.engine.bibliography(records)
+
+    def bibliography(self, records: Sequence[Record], options: ExportOptions | None = None) -> FormattedList:
+        entries = self.rendered(records, options)
+        written = [self.writer.entry(entry.marked, entry.links) for entry in entries]
+        return FormattedList(self.writer.document(written), written, [entry.key for entry in entries])
+
+    def citation(self, records: Sequence[Record], keys: Sequence[str], options: ExportOptions | None = None) -> str:
+        """The in-text citation of ``keys``. Raises UnknownKeyError with the closest keys."""
+        known = [record.key for record in records]
+        known_set = set(known)
+        for key in keys:
+            if key not in known_set:
+                raise UnknownKeyError(key, difflib.get_close_matches(key, known, n=3, cutoff=0.5))
+        if isinstance(self.engine, CslEngine):
+            marked = self.engine.citation(citeproc_items(records, options), keys)
+        else:
+            marked = self.engine.citation(records, keys)
+        return self.writer.entry(marked)
