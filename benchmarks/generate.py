@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import random
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from paperbib.model import Record
 from paperbib.venues import default_catalogue
 
 # Relative sizes of the main venues, roughly their accepted-paper counts around 2023.
@@ -173,8 +176,36 @@ DASHES = ("\u2013", "\u2014")
 MATH_SPANS = (r"$\ell_1$", r"$O(n \log n)$", r"$N$:$M$", r"$\alpha$", r"$k$", r"$\mathcal{O}(1)$", r"$2^n$")
 QUOTED = ("\u201cFree Lunch\u201d", "\u2018Lottery Tickets\u2019", "Don\u2019t")
 ACCENTED = ("Schrödinger", "Fréchet", "Nyström", "Hölder", "Gödel", "Poincaré")
-GIVEN_NAMES = ("Ana", "Bo", "Chen", "Dmitri", "Elif", "Fatima", "Giulia", "Hiro", "Ines", "Jakub", "Kwame", "Léa")
-FAMILY_NAMES = ("Lima", "Zhang", "Wang", "Müller", "Okafor", "Nakamura", "Kowalski", "Silva", "Dubois", "Kim")
+GIVEN_NAMES = (
+    "Ana",
+    "Bo",
+    "Chen",
+    "Dmitri",
+    "Elif",
+    "Fatima",
+    "Giulia",
+    "Hiro",
+    "Ines",
+    "Jakub",
+    "Kwame",
+    "Léa",
+    "Ji-ho",
+)
+FAMILY_NAMES = (
+    "Lima",
+    "Zhang",
+    "Wang",
+    "Müller",
+    "Okafor",
+    "Nakamura",
+    "Kowalski",
+    "Silva",
+    "Dubois",
+    "Kim",
+    "van der Berg",
+    "O'Neil",
+    "García-López",
+)
 
 LINK_LABELS_EXTRA = ("paper with code", "code", "openreview")
 
@@ -294,8 +325,13 @@ def _paper_url(section: Section, year: int, serial: int, title: str, rng: random
     return f"https://papers.example.org/{venue}/{year}/{digest[:10]}.pdf"
 
 
+def author_names(rng: random.Random) -> list[tuple[str, str]]:
+    """One to five (given, family) names, as conference papers have."""
+    return [(rng.choice(GIVEN_NAMES), rng.choice(FAMILY_NAMES)) for _ in range(rng.randint(1, 5))]
+
+
 def _authors(rng: random.Random) -> str:
-    names = [f"{rng.choice(GIVEN_NAMES)} {rng.choice(FAMILY_NAMES)}" for _ in range(rng.randint(1, 5))]
+    names = [f"{given} {family}" for given, family in author_names(rng)]
     if len(names) == 1:
         return names[0]
     return ", ".join(names[:-1]) + " and " + names[-1]
@@ -373,6 +409,27 @@ def generate(papers: int, seed: int = 1) -> str:
                 previous.append(bullet)
             lines += ["", bullet]
     return "\n".join(lines) + "\n"
+
+
+def records_with_authors(papers: int, seed: int = 1) -> list[Record]:
+    """Read a generated list of ``papers`` papers and give each record one to five authors.
+
+    The line reader takes no authors from this layout, so formatting benchmarks and tests add
+    them here, deterministically from ``seed``.
+    """
+    from paperbib.model import Author, evolve
+    from paperbib.pipeline import load
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "papers.md")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(generate(papers, seed))
+        records = load(path).records
+    rng = random.Random(seed)
+    return [
+        evolve(record, authors=[Author(family=family, given=given) for given, family in author_names(rng)])
+        for record in records
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:
