@@ -10,7 +10,7 @@ import pytest
 
 from authors_fixture import load_author_records
 from conftest import ROOT
-from paperbib.formatting import Formatter
+from paperbib.formatting import Formatter, fast
 from paperbib.formatting.csl_engine import CslEngine
 from paperbib.formatting.fast import CITEPROC_VERSION, FastCslEngine
 from paperbib.model import Record
@@ -71,3 +71,33 @@ def test_fast_citation_matches_plain(style: str, records: list[Record]):
     keys = [records[0].key, records[7].key, records[-1].key]
     plain = Formatter(style, fast=False).citation(records, keys)
     assert Formatter(style).citation(records, keys) == plain
+
+
+def test_long_list_renders_in_child_process(records: list[Record], monkeypatch: pytest.MonkeyPatch):
+    if not fast._can_fork():
+        pytest.skip("this platform or process cannot fork a renderer")
+    contexts: list[str] = []
+    get_context = fast.multiprocessing.get_context
+
+    def counting_get_context(method: str):  # type: ignore[no-untyped-def]
+        contexts.append(method)
+        return get_context(method)
+
+    monkeypatch.setattr(fast.multiprocessing, "get_context", counting_get_context)
+    assert len(records) >= fast.PARALLEL_MIN_ENTRIES
+    expected = Formatter("ieee", fast=False).bibliography(records).text
+    assert Formatter("ieee").bibliography(records).text == expected
+    assert contexts == ["fork"]
+
+
+def test_failed_child_renders_in_parent(records: list[Record], monkeypatch: pytest.MonkeyPatch):
+    if not fast._can_fork():
+        pytest.skip("this platform or process cannot fork a renderer")
+
+    def failing_child(sender, render, items):  # type: ignore[no-untyped-def]
+        sender.close()
+        raise SystemExit(3)
+
+    monkeypatch.setattr(fast, "_send_rendered", failing_child)
+    expected = Formatter("nature", fast=False).bibliography(records).text
+    assert Formatter("nature").bibliography(records).text == expected
