@@ -25,6 +25,10 @@ class CslJsonExporter:
     def export(self, records: Sequence[Record], options: ExportOptions) -> ExportResult:
         # The same text as json.dumps(items, ensure_ascii=False, indent=2), built one item at a time
         # so that the item dicts of a large list are never all in memory together.
+        # NOTE: the item texts and the joined text still coexist, and one non-ASCII character makes
+        # Python store the joined text with two bytes per character. At 100,000 papers the export
+        # peaks near 700 MB (docs/benchmarks.md); staying under 500 MB needs exporters that write
+        # to a stream, which the Exporter interface does not offer yet.
         if not records:
             return ExportResult("[]\n")
         items = [INDENT + dumps_indented(csl_item(record, options), INDENT) for record in records]
