@@ -5,7 +5,7 @@ For each list size, the script generates a synthetic list (benchmarks/generate.p
 bibtexparser 2 parse+write of paperbib's own BibTeX output, which contains the same records. Every
 command runs in a child process, once untimed and then ``--runs`` times. The script prints
 medians, the ratios of the comparisons to paperbib, the peak resident memory and the growth
-from the smallest to the largest size. A separate in-process pass times the stages of paperbib
+from the smallest to the largest size. A separate process times the stages of paperbib
 (reading, steps, exporting) to show where the time goes.
 
 Usage::
@@ -17,15 +17,26 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from generate import generate
-from measure import Measurement, format_table, machine, measure, package_version, tool, write_json
+from measure import (
+    Measurement,
+    command_line,
+    format_table,
+    machine,
+    measure,
+    package_version,
+    run_once,
+    tool,
+    write_json,
+)
 
 # A bibtexparser 2 round trip: parse the file into a library, write it back as BibTeX text.
 BIBTEXPARSER_SCRIPT = """
@@ -79,6 +90,16 @@ def stage_times(list_path: Path, runs: int) -> dict[str, float]:
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
+def stage_times_in_child(list_path: Path, runs: int) -> dict[str, float]:
+    completed = subprocess.run(
+        [sys.executable, __file__, "--stages-of", str(list_path), "--runs", str(runs)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(completed.stdout)
+
+
 def count_entries(bib_path: Path) -> int:
     with open(bib_path, encoding="utf-8") as handle:
         return sum(1 for line in handle if line.startswith("@"))
@@ -86,7 +107,10 @@ def count_entries(bib_path: Path) -> int:
 
 def bench_size(papers: int, seed: int, runs: int, folder: Path, compare: bool) -> dict[str, object]:
     list_path = folder / f"papers-{papers}.md"
-    list_path.write_text(generate(papers, seed), encoding="utf-8")
+    # The list is generated, and the stages are timed, in child processes: a child's peak memory
+    # counts the memory of this process at the moment it was started.
+    generator = str(Path(__file__).resolve().parent / "generate.py")
+    run_once([sys.executable, generator, "--papers", str(papers), "--seed", str(seed), "-o", str(list_path)])
     bib_path = folder / f"paperbib-{papers}.bib"
     json_path = folder / f"paperbib-{papers}.json"
     paperbib = tool("paperbib")
@@ -118,7 +142,7 @@ def bench_size(papers: int, seed: int, runs: int, folder: Path, compare: bool) -
         "list_mb": round(list_path.stat().st_size / 1e6, 1),
         "bib_mb": round(bib_path.stat().st_size / 1e6, 1),
         "measurements": [measurement.summary() for measurement in measurements],
-        "stages": stage_times(list_path, runs),
+        "stages": stage_times_in_child(list_path, runs),
     }
 
 
@@ -137,12 +161,16 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         "--no-compare", action="store_true", help="Time paperbib only, without pybtex-convert and bibtexparser."
     )
     parser.add_argument("--json", help="Also write the results to this JSON file.")
+    parser.add_argument("--stages-of", metavar="LIST", help="Only print the stage times of LIST as JSON.")
     args = parser.parse_args(argv)
+    if args.stages_of:
+        print(json.dumps(stage_times(Path(args.stages_of), args.runs)))
+        return {}
 
     results: dict[str, object] = {
         "machine": machine(),
         "versions": {name: package_version(name) for name in ("paperbib", "pybtex", "bibtexparser")},
-        "command": "python benchmarks/bench_export.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": command_line("bench_export.py", argv),
         "runs": args.runs,
         "large_runs": args.large_runs,
         "seed": args.seed,

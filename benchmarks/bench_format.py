@@ -29,7 +29,7 @@ import tempfile
 from pathlib import Path
 
 from generate import records_with_authors
-from measure import Measurement, format_table, machine, measure, package_version, write_json
+from measure import Measurement, command_line, format_table, machine, measure, package_version, write_json
 
 TARGET_SECONDS = 1.5
 
@@ -85,7 +85,8 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     from paperbib.exporters.csl_json import CslJsonExporter
     from paperbib.formatting.styles import resolve_style
 
-    records = records_with_authors(args.papers, args.seed)[: args.papers]
+    # A few more papers than requested, because the steps merge the generator's repeated papers.
+    records = records_with_authors(args.papers + args.papers // 20 + 10, args.seed)[: args.papers]
     style_path = resolve_style(args.style).path
     pandoc = pandoc_path()
     with tempfile.TemporaryDirectory(prefix="paperbib-format-") as scratch:
@@ -156,7 +157,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
             "citeproc-py": package_version("citeproc-py"),
             "pandoc": pandoc_version(pandoc),
         },
-        "command": "python benchmarks/bench_format.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": command_line("bench_format.py", argv),
         "papers": len(records),
         "style": args.style,
         "runs": args.runs,

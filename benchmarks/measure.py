@@ -132,6 +132,15 @@ def package_version(name: str) -> str:
         return "not installed"
 
 
+def command_line(script: str, argv: list[str] | None) -> str:
+    """Return the command that ran ``script``, without the ``--json`` option, which only saves results."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if "--json" in arguments:
+        index = arguments.index("--json")
+        del arguments[index : index + 2]
+    return " ".join(["python", f"benchmarks/{script}", *arguments])
+
+
 def write_json(path: str | None, data: dict[str, object]) -> None:
     if path:
         Path(path).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

@@ -17,7 +17,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from measure import ROOT
@@ -44,9 +46,13 @@ def collect(folder: Path | None) -> dict[str, dict[str, object]]:
             if path.exists():
                 results[module_name] = json.loads(path.read_text(encoding="utf-8"))
             continue
-        module = importlib.import_module(module_name)
-        # A JSON round trip, so that the page reads the same whether measured now or read from files.
-        results[module_name] = json.loads(json.dumps(module.main([])))
+        # Each benchmark runs in its own process: a child's peak memory counts the memory of the
+        # process that started it, and one benchmark must not inflate the next one's figures.
+        with tempfile.TemporaryDirectory() as scratch:
+            output = Path(scratch) / file_name
+            script = ROOT / "benchmarks" / f"{module_name}.py"
+            subprocess.run([sys.executable, str(script), "--json", str(output)], check=True)
+            results[module_name] = json.loads(output.read_text(encoding="utf-8"))
     return results
 
 
