@@ -37,8 +37,8 @@ def available_benchmarks() -> list[tuple[str, str, str]]:
     return [item for item in BENCHMARKS if (ROOT / "benchmarks" / f"{item[0]}.py").exists()]
 
 
-def collect(folder: Path | None) -> dict[str, dict[str, object]]:
-    """Results by script name, read from ``folder`` or measured now."""
+def collect(folder: Path | None, save: Path | None = None) -> dict[str, dict[str, object]]:
+    """Results by script name, read from ``folder`` or measured now and then also saved in ``save``."""
     results: dict[str, dict[str, object]] = {}
     for module_name, file_name, _ in available_benchmarks():
         if folder is not None:
@@ -53,6 +53,9 @@ def collect(folder: Path | None) -> dict[str, dict[str, object]]:
             script = ROOT / "benchmarks" / f"{module_name}.py"
             subprocess.run([sys.executable, str(script), "--json", str(output)], check=True)
             results[module_name] = json.loads(output.read_text(encoding="utf-8"))
+            if save is not None:
+                save.mkdir(parents=True, exist_ok=True)
+                (save / file_name).write_text(output.read_text(encoding="utf-8"), encoding="utf-8")
     return results
 
 
@@ -101,8 +104,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--from", dest="folder", type=Path, help="Read saved JSON results from this folder.")
     parser.add_argument("-o", "--output", type=Path, default=PAGE, help=f"Page to write. Default: {PAGE}.")
+    parser.add_argument("--save", type=Path, help="Also save the JSON results of a new measurement in this folder.")
     args = parser.parse_args(argv)
-    results = collect(args.folder)
+    results = collect(args.folder, args.save)
     if not results:
         raise SystemExit(f"no results found in {args.folder}; run the benchmark scripts with --json first")
     args.output.parent.mkdir(parents=True, exist_ok=True)
