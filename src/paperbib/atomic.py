@@ -6,17 +6,18 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 
 from paperbib.errors import PaperbibError
 
 
-def write_atomic(path: str, data: bytes) -> None:
+def write_atomic(path: str, data: bytes | str) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
-    An existing file keeps its permissions, and it is left untouched when anything fails. A symbolic
-    link is followed, so its target gets the new content. A device or a named pipe (``/dev/null``,
-    ``/dev/stdout``, a FIFO) cannot be replaced by a rename, so it is written to directly.
-    Raises PaperbibError with the path and the reason.
+    Text is written as UTF-8. An existing file keeps its permissions, and it is left untouched
+    when anything fails. A symbolic link is followed, so its target gets the new content. A device
+    or a named pipe (``/dev/null``, ``/dev/stdout``, a FIFO) cannot be replaced by a rename, so it
+    is written to directly. Raises PaperbibError with the path and the reason.
     """
     path = os.path.realpath(path)
     if os.path.exists(path) and not os.path.isdir(path) and not os.path.isfile(path):
@@ -37,7 +38,8 @@ def write_atomic(path: str, data: bytes) -> None:
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for chunk in utf8_chunks(data):
+                stream.write(chunk)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)
@@ -51,9 +53,23 @@ def write_atomic(path: str, data: bytes) -> None:
                 os.unlink(temporary)
 
 
-def _write_in_place(path: str, data: bytes) -> None:
+def _write_in_place(path: str, data: bytes | str) -> None:
     try:
         with open(path, "wb") as stream:
-            stream.write(data)
+            for chunk in utf8_chunks(data):
+                stream.write(chunk)
     except OSError as error:
         raise PaperbibError(f"{path}: cannot write: {error.strerror or error}") from None
+
+
+# Characters encoded at a time: large output is never held twice, as text and as bytes.
+_CHUNK_CHARACTERS = 1 << 20
+
+
+def utf8_chunks(data: bytes | str) -> Iterator[bytes]:
+    """Yield ``data`` as UTF-8 bytes, encoding text one slice at a time."""
+    if isinstance(data, bytes):
+        yield data
+        return
+    for start in range(0, len(data), _CHUNK_CHARACTERS):
+        yield data[start : start + _CHUNK_CHARACTERS].encode("utf-8")

@@ -50,7 +50,14 @@ def doi_from_url(url: str) -> str | None:
     return unquote(match.group("doi")) if match else None
 
 
+_URLSPLIT_REMOVES = re.compile("[\t\r\n]")
+
+
 def openreview_id_from_url(url: str) -> str | None:
+    # A cheap test first. urlsplit deletes tabs and newlines before it reads the host, so a URL
+    # that has them takes the full path.
+    if "openreview.net" not in url.lower() and not _URLSPLIT_REMOVES.search(url):
+        return None
     parts = urlsplit(url.strip() if "://" in url else "https://" + url.strip())
     if not parts.netloc.lower().endswith("openreview.net"):
         return None
@@ -67,29 +74,8 @@ def derive_identifiers(links: Iterable[Link]) -> Identifiers:
     """Collect identifiers from all links; the first link that gives an identifier wins."""
     found: dict[str, str] = {}
     for link in links:
-        url = link.url.strip()
-        candidates = {
-            "arxiv": arxiv_id_from_url(url),
-            "doi": doi_from_url(url),
-            "openreview": openreview_id_from_url(url),
-        }
-        match = _ACL.match(url)
-        if match:
-            candidates["acl_anthology"] = match.group("id")
-        match = _PMLR.match(url)
-        if match:
-            candidates["pmlr_volume"] = match.group("volume")
-        match = _CVF.match(url)
-        if match:
-            candidates["cvf"] = match.group("id")
-        match = _NEURIPS.match(url)
-        if match:
-            candidates["neurips_hash"] = match.group("hash")
-        match = _AAAI.match(url)
-        if match:
-            candidates["aaai_article"] = match.group("id")
-        for name, value in candidates.items():
-            if value and name not in found:
+        for name, value in _url_identifiers(link.url.strip()):
+            if name not in found:
                 found[name] = value
     if "doi" not in found and "acl_anthology" in found:
         found["doi"] = acl_doi(found["acl_anthology"])
@@ -98,6 +84,45 @@ def derive_identifiers(links: Iterable[Link]) -> Identifiers:
         found.setdefault("arxiv", _ARXIV_DOI.match(found["doi"]).group("id"))  # type: ignore[union-attr]
         del found["doi"]
     return Identifiers(**found)
+
+
+def _url_identifiers(url: str) -> list[tuple[str, str]]:
+    """The (name, value) identifiers in one stripped URL.
+
+    Each pattern is tried only when the URL contains its host name, because most links match
+    none of them and a substring test is much cheaper than a regular expression.
+    """
+    found: list[tuple[str, str]] = []
+    folded = url.lower()
+    # The arXiv and DOI patterns ignore case, which outside ASCII also matches look-alikes such
+    # as the dotless i, so a non-ASCII URL always gets the patterns.
+    if "arxiv.org" in folded or "doi.org" in folded or not url.isascii():
+        arxiv = arxiv_id_from_url(url)
+        if arxiv:
+            found.append(("arxiv", arxiv))
+        doi = doi_from_url(url)
+        if doi:
+            found.append(("doi", doi))
+    openreview = openreview_id_from_url(url)
+    if openreview:
+        found.append(("openreview", openreview))
+    for name, host, pattern, group in _HOST_PATTERNS:
+        if host in url:
+            match = pattern.match(url)
+            if match:
+                found.append((name, match.group(group)))
+    return found
+
+
+# Identifier name, a host name that every match contains (the patterns are case-sensitive),
+# the pattern and its group. NeurIPS has two hosts, both ending in ".cc/paper".
+_HOST_PATTERNS = (
+    ("acl_anthology", "aclanthology.org", _ACL, "id"),
+    ("pmlr_volume", "proceedings.mlr.press", _PMLR, "volume"),
+    ("cvf", "openaccess.thecvf.com", _CVF, "id"),
+    ("neurips_hash", ".cc/paper", _NEURIPS, "hash"),
+    ("aaai_article", "ojs.aaai.org", _AAAI, "id"),
+)
 
 
 def arxiv_year(arxiv_id: str) -> int | None:

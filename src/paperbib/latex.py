@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from paperbib.text import split_math
 
@@ -82,12 +83,46 @@ class _Piece:
     macro_letter: bool = False  # a letter written as a math or text macro, e.g. $\alpha$
 
 
+class ConvertedValue(NamedTuple):
+    """An immutable :class:`Conversion`, which conversions of repeated values share."""
+
+    value: str
+    dropped: tuple[str, ...]
+    needs_unicode_engine: tuple[str, ...]
+
+
 def title_to_latex(text: str, mode: str = LATEX, protect_words: bool = True) -> Conversion:
     """Convert a plain Unicode title (with optional ``$...$`` math) to a BibTeX field value.
 
     With ``protect_words`` false, capitalised words are not braced; the caller then braces the
     whole value, as for venue and publisher names.
     """
+    value, dropped, needs_unicode_engine = convert_value(text, mode, protect_words)
+    return Conversion(value, list(dropped), list(needs_unicode_engine))
+
+
+def escape_text(text: str) -> str:
+    """Escape LaTeX specials in free text such as a note, without case protection."""
+    text = unicodedata.normalize("NFC", text)
+    if text.isascii():
+        return text.translate(_ASCII_TRANSLATION)
+    return "".join(_escaped_character(char) for char in text)
+
+
+_WHITESPACE = re.compile(r"(\s+)")
+_MULTIPLE_SPACES = re.compile(r" {2,}")
+# Control characters are dropped, as _piece drops them.
+_ASCII_TRANSLATION = str.maketrans({**_ASCII_SPECIALS, **dict.fromkeys([*map(chr, range(32)), "\x7f"])})
+
+# Cache sizes: a field value such as a booktitle or publisher repeats across all papers of a venue,
+# and title words repeat across titles. Both caches are bounded so that memory stays flat on large lists.
+_VALUE_CACHE_SIZE = 4096
+_WORD_CACHE_SIZE = 65536
+
+
+@lru_cache(maxsize=_VALUE_CACHE_SIZE)
+def convert_value(text: str, mode: str = LATEX, protect_words: bool = True) -> ConvertedValue:
+    """Convert ``text`` as :func:`title_to_latex` does, into a value that callers must not change."""
     result = Conversion("")
     out: list[str] = []
     for is_math, chunk in split_math(unicodedata.normalize("NFC", text)):
@@ -95,31 +130,47 @@ def title_to_latex(text: str, mode: str = LATEX, protect_words: bool = True) -> 
             out.append("{" + chunk + "}")
         else:
             out.append(_convert_text(chunk, mode, result, protect_words))
-    result.value = _MULTIPLE_SPACES.sub(" ", "".join(out)).strip()
-    return result
-
-
-def escape_text(text: str) -> str:
-    """Escape LaTeX specials in free text such as a note, without case protection."""
-    conversion = Conversion("")
-    pieces = [_piece(char, LATEX, conversion) for char in unicodedata.normalize("NFC", text)]
-    return "".join(piece.latex for piece in pieces)
-
-
-_WHITESPACE = re.compile(r"(\s+)")
-_MULTIPLE_SPACES = re.compile(r" {2,}")
+    value = _MULTIPLE_SPACES.sub(" ", "".join(out)).strip()
+    return ConvertedValue(value, tuple(result.dropped), tuple(result.needs_unicode_engine))
 
 
 def _convert_text(text: str, mode: str, result: Conversion, protect_words: bool = True) -> str:
+    cache = _TOKEN_CACHES.setdefault((mode, protect_words), {})
     out: list[str] = []
     for token in _WHITESPACE.split(text):
         if not token:
             continue
-        if token.isspace():
-            out.append("~" if "\u00a0" in token else " ")
-            continue
-        out.append(_convert_word(token, mode, result, protect_words))
+        converted = cache.get(token)
+        if converted is None:
+            converted = _convert_token(token, mode, protect_words)
+            if len(cache) >= _WORD_CACHE_SIZE:
+                cache.clear()
+            cache[token] = converted
+        latex, dropped, needs_unicode_engine = converted
+        if dropped:
+            result.dropped.extend(dropped)
+        if needs_unicode_engine:
+            result.needs_unicode_engine.extend(needs_unicode_engine)
+        out.append(latex)
     return "".join(out)
+
+
+# Converted tokens (words and runs of white space) by conversion mode and word protection. A plain
+# dict, emptied when full, is cheaper per look-up than lru_cache, and titles look up about ten tokens each.
+_TOKEN_CACHES: dict[tuple[str, bool], dict[str, ConvertedValue]] = {}
+
+
+def _convert_token(token: str, mode: str, protect_words: bool = True) -> ConvertedValue:
+    if token.isspace():
+        return ConvertedValue("~" if "\u00a0" in token else " ", (), ())
+    scratch = Conversion("")
+    latex = _convert_word(token, mode, scratch, protect_words)
+    return ConvertedValue(latex, tuple(scratch.dropped), tuple(scratch.needs_unicode_engine))
+
+
+@lru_cache(maxsize=_WORD_CACHE_SIZE)
+def _escaped_character(char: str) -> str:
+    return _piece(char, LATEX, Conversion("")).latex
 
 
 def _convert_word(word: str, mode: str, result: Conversion, protect_words: bool = True) -> str:
@@ -232,12 +283,17 @@ def _encoder():  # type: ignore[no-untyped-def]
 
 def brace_depth_ok(value: str) -> bool:
     """True when every ``{`` in ``value`` is closed and no ``}`` comes first, as BibTeX counts them."""
+    if "{" not in value and "}" not in value:
+        return True
     depth = 0
-    for char in value:
+    for char in _NOT_BRACES.sub("", value):
         if char == "{":
             depth += 1
-        elif char == "}":
+        else:
             depth -= 1
             if depth < 0:
                 return False
     return depth == 0
+
+
+_NOT_BRACES = re.compile(r"[^{}]+")

@@ -49,10 +49,13 @@ def load(
     source = read_source(path, encoding)
     if not source.text.strip():
         raise InputError(f"{source.name}: file is empty")
+    name = source.name
     result = read_markdown(source)
-    logger.debug("read %d records from %s", len(result.records), source.name)
+    # Free the decoded text (up to four bytes per character) before the steps allocate their copies.
+    del source
+    logger.debug("read %d records from %s", len(result.records), name)
     bibliography = process(result.records, result.diagnostics, catalogue, key_format)
-    bibliography.source_name = source.name
+    bibliography.source_name = name
     if sidecar:
         records, findings = apply_sidecar(bibliography.records, sidecar_path(path))
         bibliography.records = records

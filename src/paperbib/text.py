@@ -7,6 +7,8 @@ import unicodedata
 
 _MARKDOWN_ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+_ASCII_KEPT_MARK = re.compile(r"[#$+<=>^`|~]")
+_ASCII_DROPPED = re.compile(r"[^a-z0-9#$+<=>^`|~]+")
 
 
 def split_math(text: str) -> list[tuple[bool, str]]:
@@ -16,6 +18,8 @@ def split_math(text: str) -> list[tuple[bool, str]]:
     the closing ``$`` is preceded by a non-space and not followed by a digit. ``\\$`` is a literal
     dollar sign. Math with unbalanced braces is treated as text, so it cannot break a BibTeX value.
     """
+    if "$" not in text:
+        return [(False, text)] if text else []
     chunks: list[tuple[bool, str]] = []
     plain_start = 0
     i = 0
@@ -73,6 +77,8 @@ def _braces_balanced(text: str) -> bool:
 
 def unescape_markdown(text: str) -> str:
     """Remove CommonMark backslash escapes (``\\[`` -> ``[``) outside math spans."""
+    if "\\" not in text:
+        return text
     out: list[str] = []
     for is_math, chunk in split_math(text):
         if is_math:
@@ -106,6 +112,11 @@ def normalise_title(title: str) -> str:
 
     Letters, digits and symbols such as ``+`` and ``#`` are kept, so "C++ Tips" and "C# Tips" differ.
     """
+    if title.isascii():
+        # The same result for ASCII without per-character Unicode look-ups: NFKC changes no ASCII,
+        # casefold is lower, and the ASCII symbols (category S) plus "#" are the kept marks.
+        spaced = _ASCII_KEPT_MARK.sub(r" \g<0> ", title.lower())
+        return " ".join(_ASCII_DROPPED.sub(" ", spaced).split())
     folded = unicodedata.normalize("NFKC", title).casefold()
     kept = []
     for char in folded:

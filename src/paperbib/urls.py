@@ -9,6 +9,9 @@ from paperbib.identifiers import arxiv_id_from_url
 from paperbib.model import Record
 
 _SCHEMELESS_HOST = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/|$)", re.IGNORECASE)
+# An http(s) URL of printable ASCII with a host and no IPv6 brackets: urlsplit accepts it as it is,
+# so normalise_url returns it without calling urlsplit. Every other URL takes the urlsplit path.
+_PLAIN_HTTP_URL = re.compile(r"https?://[^/?#\[\]\x00-\x20\x7f-\U0010ffff]+(?:[/?#][!-~]*)?")
 
 
 def normalise_url(url: str) -> str | None:
@@ -18,6 +21,8 @@ def normalise_url(url: str) -> str | None:
     is kept byte for byte: no percent-decoding, and the fragment stays.
     """
     candidate = url.strip()
+    if _PLAIN_HTTP_URL.fullmatch(candidate):
+        return candidate
     if _SCHEMELESS_HOST.match(candidate):
         candidate = "https://" + candidate
     parts = urlsplit(candidate)

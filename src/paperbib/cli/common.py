@@ -79,15 +79,15 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic], quiet: bool = False) ->
 
 def write_output(text: str, output: str | None) -> None:
     """Write UTF-8 ``text`` to the file ``output`` atomically, or to stdout when it is None or ``-``."""
-    from paperbib.atomic import write_atomic
+    from paperbib.atomic import utf8_chunks, write_atomic
 
-    data = text.encode("utf-8")
     if output is None or output == "-":
         stream = sys.stdout.buffer
-        stream.write(data)
+        for chunk in utf8_chunks(text):
+            stream.write(chunk)
         stream.flush()
     else:
-        write_atomic(output, data)
+        write_atomic(output, text)
 
 
 def check_not_input(input_path: str, output: str | None) -> None:

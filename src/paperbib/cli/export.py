@@ -143,6 +143,7 @@ def export(
     --strict; 2 on a usage error.
     """
     from paperbib.exporters import ExportOptions, available, get_exporter
+    from paperbib.gc_pause import paused_gc
     from paperbib.pipeline import load
 
     if format_name == "help":
@@ -158,7 +159,7 @@ def export(
     check_not_input(input_path, output)
     _check_update_options(exporter, output, update, rename_keys, key_map)
     update_report = None
-    with reported_errors():
+    with reported_errors(), paused_gc():
         bibliography = load(input_path, encoding=encoding, key_format=key_format)
         print_diagnostics(bibliography.diagnostics, quiet)
         skipped = len(bibliography.skipped)

@@ -15,7 +15,7 @@ from paperbib.diagnostics import Code, Diagnostic, Severity
 from paperbib.errors import ExportError
 from paperbib.exporters.base import ExportOptions, ExportResult
 from paperbib.exporters.kept_fields import merge_kept_fields
-from paperbib.latex import LATEX, brace_depth_ok, escape_text, title_to_latex
+from paperbib.latex import LATEX, brace_depth_ok, convert_value, escape_text, title_to_latex
 from paperbib.model import Author, Record
 from paperbib.urls import main_url, normalise_url
 
@@ -62,7 +62,7 @@ def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diag
     fields: list[tuple[str, str]] = []
 
     def text(value: str, protect_words: bool = True) -> str:
-        conversion = title_to_latex(value, options.bib_encoding, protect_words)
+        conversion = convert_value(value, options.bib_encoding, protect_words)
         if conversion.dropped:
             characters = " ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(conversion.dropped))
             diagnostics.append(

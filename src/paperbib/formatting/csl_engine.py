@@ -54,11 +54,8 @@ class CslStyle(CitationStylesStyle):
     def __init__(self, path: str, locale: str | None = None) -> None:
         lookup = etree.ElementNamespaceClassLookup()
         namespace = lookup.get_namespace(CSL_NAMESPACE)
-        namespace[None] = model.CitationStylesElement
-        namespace.update(
-            {cls.__name__.replace("_", "-").lower(): cls for cls in model.CitationStylesElement.__subclasses__()}
-        )
-        namespace.update(OVERRIDES)
+        for tag, element_class in self.element_classes().items():
+            namespace[tag] = element_class
         parser = etree.XMLParser(remove_comments=True, encoding="UTF-8", no_network=True)
         parser.set_element_class_lookup(lookup)
         try:
@@ -76,6 +73,19 @@ class CslStyle(CitationStylesStyle):
         except ValueError as error:
             raise PaperbibError(f"{path}: {error}") from None
 
+    @classmethod
+    def element_classes(cls) -> dict[str | None, type]:
+        """The class of each CSL element by tag; None is the class of tags not listed."""
+        classes: dict[str | None, type] = {None: model.CitationStylesElement}
+        classes.update(
+            {
+                element.__name__.replace("_", "-").lower(): element
+                for element in model.CitationStylesElement.__subclasses__()
+            }
+        )
+        classes.update(OVERRIDES)
+        return classes
+
 
 class UnknownKeyError(PaperbibError):
     """A citation key that is not in the list; ``suggestions`` contains the closest keys."""
@@ -90,9 +100,12 @@ class UnknownKeyError(PaperbibError):
 class CslEngine:
     """Formats CSL items with one style, parsed when the engine is created."""
 
+    style_class: type[CslStyle] = CslStyle
+    citation_item_class: type[CitationItem] = CitationItem
+
     def __init__(self, style_path: str, locale: str | None = None) -> None:
         self.style_path = style_path
-        self.style = CslStyle(style_path, locale)
+        self.style = self.style_class(style_path, locale)
         self.punctuation_in_quote = (self.style.root.get_locale_option("punctuation-in-quote") or "").lower() == "true"
 
     @property
@@ -137,7 +150,7 @@ class CslEngine:
         """Register every item in input order in a new bibliography, then sort it as the style says."""
         bibliography = CitationStylesBibliography(self.style, self.source(items), MarkerFormatter)
         for item in items:
-            bibliography.register(Citation([CitationItem(item["id"])]))
+            bibliography.register(Citation([self.citation_item_class(item["id"])]))
         if self.has_bibliography:
             bibliography.sort()  # note styles without a reference list keep the input order
         return bibliography
@@ -188,7 +201,7 @@ class CslEngine:
         return bibliography.bibliography()
 
     def render_citation(self, bibliography: CitationStylesBibliography, keys: Sequence[str]) -> Any:
-        citation = Citation([CitationItem(key) for key in keys])
+        citation = Citation([self.citation_item_class(key) for key in keys])
         bibliography.register(citation)
         return bibliography.cite(citation, lambda item: None)
 

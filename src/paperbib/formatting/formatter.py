@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from paperbib.exporters.base import ExportOptions
 from paperbib.formatting.csl_engine import CslEngine, RenderedEntry, UnknownKeyError
 from paperbib.formatting.csl_input import citeproc_items
+from paperbib.formatting.fast import FastCslEngine
 from paperbib.formatting.pybtex_engine import PybtexEngine
 from paperbib.formatting.styles import CSL, ResolvedStyle, resolve_style
 from paperbib.formatting.writers import Writer, get_writer
@@ -33,12 +34,15 @@ class Formatter:
     twice gives the same text.
     """
 
-    def __init__(self, style: str, output: str = "text", locale: str | None = None) -> None:
+    def __init__(self, style: str, output: str = "text", locale: str | None = None, fast: bool = True) -> None:
+        """Resolve ``style`` and parse it. ``fast=False`` formats CSL styles without the caches of
+        ``formatting.fast``, which give the same text; it exists to compare the two."""
         self.style: ResolvedStyle = resolve_style(style)
         self.writer: Writer = get_writer(output)
         self.engine: CslEngine | PybtexEngine
         if self.style.engine == CSL:
-            self.engine = CslEngine(self.style.path, locale)
+            engine_class = FastCslEngine if fast else CslEngine
+            self.engine = engine_class(self.style.path, locale)
         else:
             self.engine = PybtexEngine(self.style.style_id)
 

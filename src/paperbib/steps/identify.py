@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from paperbib.identifiers import derive_identifiers
-from paperbib.model import Record
+from paperbib.model import Record, evolve
 
 
 def identify(records: list[Record]) -> list[Record]:
-    return [replace(record, ids=derive_identifiers(record.links)) for record in records]
+    return [evolve(record, ids=derive_identifiers(record.links)) for record in records]

@@ -16,10 +16,11 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import lru_cache
 
 from paperbib.errors import PaperbibError
-from paperbib.model import Record
+from paperbib.model import Record, evolve
 from paperbib.text import split_math
 
 TITLE_WORDS = 3
@@ -146,7 +147,7 @@ def assign_keys(records: list[Record], key_format: KeyFormat | None = None) -> l
             keys[index] = key if counts[key] == 1 else f"{key}-{identity_hash(records[index])}"
     keys = _number_remaining(records, keys)
     _check_pattern(records, keys)
-    return [replace(record, key=key) for record, key in zip(records, keys, strict=True)]
+    return [evolve(record, key=key) for record, key in zip(records, keys, strict=True)]
 
 
 # Removed without a word break, so "Don't" gives "dont", "Q&A" gives "qa" and "Bit-Flips" gives "bitflips".
@@ -155,24 +156,35 @@ _JOINING = frozenset("'’‘&-\u2010\u2011")
 
 def title_words(title: str) -> list[str]:
     """ASCII words of a title for keys: math removed, quotes and hyphens dropped, other scripts transliterated."""
+    text = "".join(chunk for is_math, chunk in split_math(title) if not is_math)
+    text = unicodedata.normalize("NFC", text)
+    if text.isascii():
+        # Every ASCII character other than those in _JOINING maps to itself or to a separator, so
+        # the per-character mapping below reduces to dropping those.
+        return _WORD.findall(text.translate(_ASCII_JOINING).lower())
+    return _WORD.findall("".join(_key_character(char) for char in text).lower())
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+_ASCII_JOINING = str.maketrans(dict.fromkeys(char for char in _JOINING if char.isascii()))
+
+
+@lru_cache(maxsize=4096)
+def _key_character(char: str) -> str:
+    """The ASCII text that ``char`` contributes to key words: itself, a separator or a transliteration."""
     from anyascii import anyascii
 
-    text = "".join(chunk for is_math, chunk in split_math(title) if not is_math)
-    pieces: list[str] = []
-    for char in unicodedata.normalize("NFC", text):
-        if char in _JOINING:
-            continue
-        category = unicodedata.category(char)
-        if category[0] not in "LN":
-            pieces.append(" ")
-        elif char.isascii():
-            pieces.append(char)
-        elif category == "Lo":
-            # Han and similar scripts transliterate to one syllable per character.
-            pieces.append(" " + anyascii(char) + " ")
-        else:
-            pieces.append(anyascii(char))
-    return re.findall(r"[a-z0-9]+", "".join(pieces).lower())
+    if char in _JOINING:
+        return ""
+    category = unicodedata.category(char)
+    if category[0] not in "LN":
+        return " "
+    if char.isascii():
+        return char
+    if category == "Lo":
+        # Han and similar scripts transliterate to one syllable per character.
+        return " " + anyascii(char) + " "
+    return anyascii(char)
 
 
 def venue_id(record: Record) -> str:
@@ -221,7 +233,7 @@ def _assign_formatted_keys(records: list[Record], key_format: KeyFormat) -> list
                     keys[index] = format_key(records[index], key_format, extra_words)
     keys = _number_remaining(records, keys)
     _check_pattern(records, keys)
-    return [replace(record, key=key) for record, key in zip(records, keys, strict=True)]
+    return [evolve(record, key=key) for record, key in zip(records, keys, strict=True)]
 
 
 def identity_hash(record: Record) -> str:

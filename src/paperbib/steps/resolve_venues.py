@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from paperbib.diagnostics import Code, Diagnostic, Severity
-from paperbib.model import Record
+from paperbib.model import Record, VenueInfo, evolve
 from paperbib.venues import Catalogue, lookup_form
 
 
@@ -13,11 +11,15 @@ def resolve_venues(records: list[Record], catalogue: Catalogue) -> tuple[list[Re
     diagnostics: list[Diagnostic] = []
     warned: set[str] = set()
     resolved = []
+    # VenueInfo is immutable, so papers of one venue and year share one instance.
+    infos: dict[tuple[str, int | None], VenueInfo] = {}
     for record in records:
         if record.venue is None:
             resolved.append(record)
             continue
-        info = catalogue.info(record.venue, record.year)
+        info = infos.get((record.venue, record.year))
+        if info is None:
+            info = infos[(record.venue, record.year)] = catalogue.info(record.venue, record.year)
         if not info.known and lookup_form(record.venue) not in warned:
             warned.add(lookup_form(record.venue))
             diagnostics.append(
@@ -28,5 +30,5 @@ def resolve_venues(records: list[Record], catalogue: Catalogue) -> tuple[list[Re
                     f"venue {record.venue!r} is not in the venue catalogue; its name is used as the booktitle",
                 )
             )
-        resolved.append(replace(record, venue_info=info))
+        resolved.append(evolve(record, venue_info=info))
     return resolved, diagnostics

@@ -1,0 +1,44 @@
+"""JSON text with two-space indentation, written faster than ``json.dumps(..., indent=2)``.
+
+With ``indent`` set, the standard library encodes in pure Python and collects one small string
+per token before joining them. These functions produce the same text from the C string encoder
+and one string per value, which is several times faster on CSL-JSON items.
+"""
+
+from __future__ import annotations
+
+import json
+from json.encoder import encode_basestring
+from typing import Any
+
+INDENT = "  "
+
+
+def dumps_indented(value: Any, indent: str = "") -> str:
+    """Return ``json.dumps(value, ensure_ascii=False, indent=2)`` for a value nested at ``indent``.
+
+    Nested at ``indent`` means that every line after the first starts with ``indent`` more, as
+    when the value sits inside a list or object at that depth. Dicts with keys other than
+    strings, and values other than str, dict, list, tuple, int and None, go through ``json.dumps``.
+    """
+    value_type = type(value)
+    if value_type is str:
+        return encode_basestring(value)
+    if value_type is dict and all(type(key) is str for key in value):
+        if not value:
+            return "{}"
+        inner = indent + INDENT
+        members = [f"{inner}{encode_basestring(key)}: {dumps_indented(item, inner)}" for key, item in value.items()]
+        return "{\n" + ",\n".join(members) + "\n" + indent + "}"
+    if value_type is list or value_type is tuple:
+        if not value:
+            return "[]"
+        inner = indent + INDENT
+        elements = [inner + dumps_indented(item, inner) for item in value]
+        return "[\n" + ",\n".join(elements) + "\n" + indent + "]"
+    if value_type is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    # JSON strings never contain a raw newline, so every newline here starts an indented line.
+    return json.dumps(value, ensure_ascii=False, indent=len(INDENT)).replace("\n", "\n" + indent)

@@ -1,0 +1,220 @@
+"""Straightforward versions of the functions that paperbib speeds up with caches and fast paths.
+
+Each function here computes its result the plain way, character by character or through the
+standard library, as paperbib did before the fast paths were added. test_fast_paths.py checks
+that paperbib's functions return exactly the same results. The per-character LaTeX forms
+(``paperbib.latex._piece`` and ``_convert_word``) have no fast path, so they are reused here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Iterable
+from urllib.parse import parse_qs, urlsplit
+
+from paperbib import identifiers
+from paperbib.latex import LATEX, Conversion, ConvertedValue, _convert_word, _piece
+from paperbib.model import Identifiers, Link, Record
+
+_SCHEMELESS_HOST = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/|$)", re.IGNORECASE)
+_MARKDOWN_ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def split_math(text: str) -> list[tuple[bool, str]]:
+    chunks: list[tuple[bool, str]] = []
+    plain_start = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "$" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] != "$":
+            close = _find_closing_dollar(text, i + 1)
+            if close is not None and _braces_balanced(text[i + 1 : close]):
+                if plain_start < i:
+                    chunks.append((False, text[plain_start:i]))
+                chunks.append((True, text[i : close + 1]))
+                i = close + 1
+                plain_start = i
+                continue
+        i += 1
+    if plain_start < n:
+        chunks.append((False, text[plain_start:]))
+    return chunks
+
+
+def _find_closing_dollar(text: str, start: int) -> int | None:
+    j = start
+    while j < len(text):
+        if text[j] == "\\":
+            j += 2
+            continue
+        if text[j] == "$":
+            followed_by_digit = j + 1 < len(text) and text[j + 1].isdigit()
+            if not text[j - 1].isspace() and not followed_by_digit:
+                return j
+        j += 1
+    return None
+
+
+def _braces_balanced(text: str) -> bool:
+    depth = 0
+    i = 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+        i += 1
+    return depth == 0
+
+
+def unescape_markdown(text: str) -> str:
+    out: list[str] = []
+    for is_math, chunk in split_math(text):
+        if is_math:
+            out.append(chunk)
+            continue
+        i = 0
+        while i < len(chunk):
+            if chunk[i] == "\\" and i + 1 < len(chunk) and chunk[i + 1] in _MARKDOWN_ESCAPABLE:
+                out.append(chunk[i + 1])
+                i += 2
+            else:
+                out.append(chunk[i])
+                i += 1
+    return "".join(out)
+
+
+def normalise_title(title: str) -> str:
+    folded = unicodedata.normalize("NFKC", title).casefold()
+    kept = []
+    for char in folded:
+        if char.isalnum():
+            kept.append(char)
+        elif char in "#+" or unicodedata.category(char).startswith("S"):
+            kept.append(f" {char} ")
+        else:
+            kept.append(" ")
+    return " ".join("".join(kept).split())
+
+
+def title_to_latex(text: str, mode: str = LATEX, protect_words: bool = True) -> Conversion:
+    result = Conversion("")
+    out: list[str] = []
+    for is_math, chunk in split_math(unicodedata.normalize("NFC", text)):
+        if is_math:
+            out.append("{" + chunk + "}")
+            continue
+        for token in re.split(r"(\s+)", chunk):
+            if not token:
+                continue
+            if token.isspace():
+                out.append("~" if "\u00a0" in token else " ")
+            else:
+                out.append(_convert_word(token, mode, result, protect_words))
+    result.value = re.sub(r" {2,}", " ", "".join(out)).strip()
+    return result
+
+
+def convert_value(text: str, mode: str = LATEX, protect_words: bool = True) -> ConvertedValue:
+    conversion = title_to_latex(text, mode, protect_words)
+    return ConvertedValue(conversion.value, tuple(conversion.dropped), tuple(conversion.needs_unicode_engine))
+
+
+def escape_text(text: str) -> str:
+    conversion = Conversion("")
+    return "".join(_piece(char, LATEX, conversion).latex for char in unicodedata.normalize("NFC", text))
+
+
+def brace_depth_ok(value: str) -> bool:
+    depth = 0
+    for char in value:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def normalise_url(url: str) -> str | None:
+    candidate = url.strip()
+    if _SCHEMELESS_HOST.match(candidate):
+        candidate = "https://" + candidate
+    parts = urlsplit(candidate)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in candidate:
+        return None
+    return candidate
+
+
+def openreview_id_from_url(url: str) -> str | None:
+    parts = urlsplit(url.strip() if "://" in url else "https://" + url.strip())
+    if not parts.netloc.lower().endswith("openreview.net"):
+        return None
+    ids = parse_qs(parts.query).get("id")
+    return ids[0] if ids else None
+
+
+def derive_identifiers(links: Iterable[Link]) -> Identifiers:
+    found: dict[str, str] = {}
+    for link in links:
+        url = link.url.strip()
+        candidates = {
+            "arxiv": identifiers.arxiv_id_from_url(url),
+            "doi": identifiers.doi_from_url(url),
+            "openreview": openreview_id_from_url(url),
+        }
+        for name, pattern, group in (
+            ("acl_anthology", identifiers._ACL, "id"),
+            ("pmlr_volume", identifiers._PMLR, "volume"),
+            ("cvf", identifiers._CVF, "id"),
+            ("neurips_hash", identifiers._NEURIPS, "hash"),
+            ("aaai_article", identifiers._AAAI, "id"),
+        ):
+            match = pattern.match(url)
+            if match:
+                candidates[name] = match.group(group)
+        for name, value in candidates.items():
+            if value and name not in found:
+                found[name] = value
+    if "doi" not in found and "acl_anthology" in found:
+        found["doi"] = identifiers.acl_doi(found["acl_anthology"])
+    if "doi" in found and identifiers._ARXIV_DOI.match(found["doi"]):
+        found.setdefault("arxiv", identifiers._ARXIV_DOI.match(found["doi"]).group("id"))  # type: ignore[union-attr]
+        del found["doi"]
+    return Identifiers(**found)
+
+
+def title_words(title: str) -> list[str]:
+    from anyascii import anyascii
+
+    text = "".join(chunk for is_math, chunk in split_math(title) if not is_math)
+    pieces: list[str] = []
+    for char in unicodedata.normalize("NFC", text):
+        if char in "'’‘&-\u2010\u2011":
+            continue
+        category = unicodedata.category(char)
+        if category[0] not in "LN":
+            pieces.append(" ")
+        elif char.isascii():
+            pieces.append(char)
+        elif category == "Lo":
+            pieces.append(" " + anyascii(char) + " ")
+        else:
+            pieces.append(anyascii(char))
+    return re.findall(r"[a-z0-9]+", "".join(pieces).lower())
+
+
+def evolve(record: Record, **changes: object) -> Record:
+    return dataclasses.replace(record, **changes)  # type: ignore[arg-type]

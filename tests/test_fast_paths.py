@@ -1,0 +1,332 @@
+"""The cached and fast paths of export give the same output as the straightforward reference paths."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import bibtexparser
+import pybtex.database
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import reference_paths as reference
+from conftest import PAPERS, ROOT, TRICKY
+from paperbib import identifiers, latex, model, text, urls
+from paperbib.exporters.base import ExportOptions
+from paperbib.exporters.bibtex import BibtexExporter
+from paperbib.exporters.csl_json import CslJsonExporter
+from paperbib.exporters.json_text import dumps_indented
+from paperbib.pipeline import Bibliography, load
+from paperbib.steps import keys
+
+GENERATED_PAPERS = 400
+
+
+def _load_generator():
+    spec = importlib.util.spec_from_file_location("benchmark_generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    # dataclasses looks its module up in sys.modules.
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def generated_list(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("generated") / "papers.md"
+    path.write_text(_load_generator().generate(GENERATED_PAPERS, seed=7), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def generated(generated_list: Path) -> Bibliography:
+    return load(str(generated_list))
+
+
+def _inputs(generated_list: Path) -> list[Path]:
+    return [generated_list, PAPERS, *sorted(TRICKY.glob("*.md"))]
+
+
+def _load(path: Path) -> Bibliography:
+    encoding = "latin-1" if path.name == "latin1.md" else None
+    return load(str(path), encoding=encoding)
+
+
+def _field_texts(bibliography: Bibliography) -> list[str]:
+    """Every text that the exporters convert: titles, notes, venue names, link labels and URLs."""
+    texts: list[str] = []
+    for record in bibliography.records:
+        texts += [record.title, record.note]
+        info = record.venue_info
+        if info is not None:
+            texts += [info.booktitle, info.short_booktitle, info.publisher, info.series, info.volume]
+        for link in record.links:
+            texts += [link.label, link.url]
+    return texts
+
+
+# Titles that reach every branch of the conversion: specials, math, white space of all kinds,
+# characters with no LaTeX form and scripts that need a Unicode engine.
+HARD_TEXTS = [
+    "",
+    " ",
+    "  leading and trailing  ",
+    "Tabs\tand\nnewlines\r\nin a title",
+    "No\u00a0break and thin\u2009space and em\u2003space",
+    "Cost $5 and $ 6 and $x$ and $$y$$ and \\$z$",
+    "Unbalanced $\\frac{a$ math and {braces}",
+    "Q&A, 50%, a_b, #1, ~x, ^y, \\z, <a>, |b|",
+    "Emoji 🚀 and flag 🇺🇸 and ZWJ 👩‍💻 with variation ️",
+    "中文标题 with ひらがな and 한국어",
+    "Greek αβγ ΔΩ, micro µ, minus −, times ×",
+    "Ünïcödé Ëxämplé Ĳ ŉ ß ſ ǅ",
+    "Dashes – — and quotes “a” ‘b’ and ellipsis…",
+    "Combining e\u0301 and decomposed A\u030a",
+    "LLMs, T5, GPT-4, 3D, ResNet-50 and DiSparse",
+]
+
+HARD_URLS = [
+    "https://example.org/a b",
+    "HTTPS://EXAMPLE.ORG/upper",
+    "http://[::1]/ipv6",
+    "https://[broken/ipv6",
+    "https://exa\tmple.org/tab",
+    "https:///no-host",
+    "https://example.org",
+    "https://ex\u00e4mple.org/unicode-host",
+    "https://example.org/\u00e4-path",
+    "ftp://example.org/file",
+    "openreview.net/forum?id=abc",
+    "www.example.org",
+    "https://openreview.net/forum?id=a&id=b",
+    "https://OpenReview.NET/forum?id=Upper",
+    "https://openre\tview.net/forum?id=tab",
+    "https://arxiv.org/abs/2401.01234v2",
+    "https://ARXIV.ORG/abs/2401.01234",
+    "https://arx\u0131v.org/abs/2401.01234",
+    "https://doi.org/10.48550/arXiv.2401.01234",
+    "https://dx.doi.org/10.1109/CVPR.2020.00001",
+    "https://aclanthology.org/2023.acl-long.1/",
+    "https://proceedings.mlr.press/v202/lee23a.html",
+    "https://papers.nips.cc/paper/2019/hash/0123456789abcdef0123456789abcdef-Abstract.html",
+    "https://openaccess.thecvf.com/content/CVPR2023/html/A_B_CVPR_2023_paper.html",
+    "https://ojs.aaai.org/index.php/AAAI/article/view/123",
+    "",
+    "   ",
+]
+
+
+def test_generated_list_reads_every_paper(generated: Bibliography):
+    assert len(generated.records) >= GENERATED_PAPERS * 0.95
+    assert not generated.skipped
+
+
+@pytest.mark.parametrize("mode", [latex.LATEX, latex.UTF8])
+def test_title_conversion_matches_reference(generated_list: Path, mode: str):
+    texts = HARD_TEXTS[:]
+    for path in _inputs(generated_list):
+        texts += _field_texts(_load(path))
+    for value in texts:
+        expected = reference.title_to_latex(value, mode)
+        # Twice: the second call is served from the caches.
+        for _ in range(2):
+            actual = latex.title_to_latex(value, mode)
+            assert actual.value == expected.value, value
+            assert actual.dropped == expected.dropped, value
+            assert actual.needs_unicode_engine == expected.needs_unicode_engine, value
+
+
+def test_escape_text_matches_reference(generated_list: Path):
+    texts = HARD_TEXTS + HARD_URLS
+    for path in _inputs(generated_list):
+        texts += _field_texts(_load(path))
+    for value in texts:
+        assert latex.escape_text(value) == reference.escape_text(value), value
+
+
+def test_text_helpers_match_reference(generated_list: Path):
+    texts = HARD_TEXTS + HARD_URLS
+    for path in _inputs(generated_list):
+        texts += _field_texts(_load(path))
+    for value in texts:
+        assert text.split_math(value) == reference.split_math(value), value
+        assert text.unescape_markdown(value) == reference.unescape_markdown(value), value
+        assert text.normalise_title(value) == reference.normalise_title(value), value
+        assert keys.title_words(value) == reference.title_words(value), value
+        assert latex.brace_depth_ok(value) == reference.brace_depth_ok(value), value
+
+
+def test_url_helpers_match_reference(generated_list: Path):
+    urls_seen = HARD_URLS[:]
+    for path in _inputs(generated_list):
+        urls_seen += [link.url for record in _load(path).records for link in record.links]
+    for url in urls_seen:
+        for candidate in (url, " " + url + " "):
+            try:
+                expected_url = reference.normalise_url(candidate)
+                expected_id = reference.openreview_id_from_url(candidate.strip())
+            except ValueError:
+                # See test_identifiers_match_reference: only the broken IPv6 host raises.
+                assert "[" in candidate
+                with pytest.raises(ValueError):
+                    urls.normalise_url(candidate)
+                continue
+            assert urls.normalise_url(candidate) == expected_url, candidate
+            assert identifiers.openreview_id_from_url(candidate.strip()) == expected_id, candidate
+
+
+def test_identifiers_match_reference(generated: Bibliography):
+    link_lists = [record.links for record in generated.records]
+    link_lists += [[model.Link("paper", url)] for url in HARD_URLS]
+    link_lists.append([model.Link("doi", url) for url in HARD_URLS])
+    for links in link_lists:
+        try:
+            expected = reference.derive_identifiers(links)
+        except ValueError:
+            # urlsplit rejects a host with unbalanced IPv6 brackets. The fast path skips urlsplit for
+            # URLs that name no OpenReview host, so it may return identifiers there instead of raising.
+            continue
+        assert identifiers.derive_identifiers(links) == expected, links
+
+
+def test_evolve_matches_dataclasses_replace(generated: Bibliography):
+    record = generated.records[0]
+    assert model.evolve(record, key="other") == reference.evolve(record, key="other")
+    assert model.evolve(record, key="other") is not record
+    assert record.key != "other"
+    with pytest.raises(TypeError, match="no field"):
+        model.evolve(record, colour="red")
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(max_size=5), children, max_size=4)
+        | st.dictionaries(st.integers(), children, max_size=2)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUES)
+def test_dumps_indented_matches_json_dumps(value):
+    assert dumps_indented(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_title_conversion_matches_reference_on_any_text(value):
+    for mode in (latex.LATEX, latex.UTF8):
+        expected = reference.title_to_latex(value, mode)
+        actual = latex.title_to_latex(value, mode)
+        assert (actual.value, actual.dropped, actual.needs_unicode_engine) == (
+            expected.value,
+            expected.dropped,
+            expected.needs_unicode_engine,
+        )
+    assert latex.escape_text(value) == reference.escape_text(value)
+    assert text.normalise_title(value) == reference.normalise_title(value)
+    assert keys.title_words(value) == reference.title_words(value)
+    assert text.split_math(value) == reference.split_math(value)
+    assert text.unescape_markdown(value) == reference.unescape_markdown(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
+def test_url_helpers_match_reference_on_any_text(tail):
+    for url in (tail, "https://" + tail, "http://openreview.net/" + tail, "https://arxiv.org/abs/" + tail):
+        try:
+            expected = reference.normalise_url(url)
+        except ValueError:
+            # urlsplit rejects some hosts (broken IPv6 brackets); the fast path must reject them the same way.
+            with pytest.raises(ValueError):
+                urls.normalise_url(url)
+            continue
+        assert urls.normalise_url(url) == expected
+
+
+# Every optimised function and the reference that replaces it in the reference run.
+def _reference_functions() -> dict[object, object]:
+    from paperbib.exporters import json_text
+
+    return {
+        text.split_math: reference.split_math,
+        text.unescape_markdown: reference.unescape_markdown,
+        text.normalise_title: reference.normalise_title,
+        latex.title_to_latex: reference.title_to_latex,
+        latex.convert_value: reference.convert_value,
+        latex.escape_text: reference.escape_text,
+        latex.brace_depth_ok: reference.brace_depth_ok,
+        urls.normalise_url: reference.normalise_url,
+        identifiers.openreview_id_from_url: reference.openreview_id_from_url,
+        identifiers.derive_identifiers: reference.derive_identifiers,
+        keys.title_words: reference.title_words,
+        model.evolve: reference.evolve,
+        json_text.dumps_indented: lambda value, indent="": json.dumps(value, ensure_ascii=False, indent=2).replace(
+            "\n", "\n" + indent
+        ),
+    }
+
+
+def _use_reference_paths(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Replace each optimised function by its reference in every paperbib module that holds it."""
+    replacements = _reference_functions()
+    patched = 0
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("paperbib") or module is None:
+            continue
+        for attribute, value in list(vars(module).items()):
+            if callable(value) and value in replacements:
+                monkeypatch.setattr(module, attribute, replacements[value])
+                patched += 1
+    return patched
+
+
+def _export_all(paths: list[Path]) -> list[str]:
+    outputs = []
+    for path in paths:
+        bibliography = _load(path)
+        for exporter, options in (
+            (BibtexExporter(), ExportOptions(source_name=path.name)),
+            (BibtexExporter(), ExportOptions(source_name=path.name, bib_encoding="utf8", booktitle="short")),
+            (CslJsonExporter(), ExportOptions(source_name=path.name)),
+        ):
+            outputs.append(exporter.export(bibliography.records, options).text)
+    return outputs
+
+
+def test_export_matches_reference_run(generated_list: Path, monkeypatch: pytest.MonkeyPatch):
+    paths = _inputs(generated_list)
+    fast = _export_all(paths)
+    assert _use_reference_paths(monkeypatch) >= len(_reference_functions())
+    slow = _export_all(paths)
+    for path, fast_text, slow_text in zip([p for p in paths for _ in range(3)], fast, slow, strict=True):
+        assert fast_text == slow_text, path
+
+
+def test_bibtex_output_reads_back(generated: Bibliography, generated_list: Path):
+    for encoding in ("latex", "utf8"):
+        output = BibtexExporter().export(generated.records, ExportOptions(bib_encoding=encoding)).text
+        library = bibtexparser.parse_string(output)
+        assert not library.failed_blocks
+        assert len(library.entries) == len(generated.records)
+        assert [entry.key for entry in library.entries] == [record.key for record in generated.records]
+        database = pybtex.database.parse_string(output, "bibtex")
+        assert list(database.entries) == [record.key for record in generated.records]
+
+
+def test_csl_json_output_reads_back(generated: Bibliography):
+    output = CslJsonExporter().export(generated.records, ExportOptions()).text
+    items = json.loads(output)
+    assert [item["id"] for item in items] == [record.key for record in generated.records]
+
+
+def test_csl_json_of_no_records_is_empty_list():
+    assert CslJsonExporter().export([], ExportOptions()).text == json.dumps([], indent=2) + "\n"
