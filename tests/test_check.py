@@ -133,3 +133,16 @@ def test_pre_commit_hook_definition():
     assert files.search("README.md")
     assert files.search("docs/papers.md")
     assert not files.search("CHANGELOG.md")
+
+
+def test_file_without_papers_is_an_error(tmp_path):
+    from paperbib.check import check_files
+
+    empty = tmp_path / "empty.md"
+    empty.write_text("", encoding="utf-8")
+    prose = tmp_path / "prose.md"
+    prose.write_text("# Notes\n\nNothing here.\n", encoding="utf-8")
+    report = check_files([str(empty), str(prose)])
+    codes = [(finding.location.path, finding.code.value, finding.severity.value) for finding in report.findings]
+    assert (str(empty), "PB131", "error") in codes
+    assert (str(prose), "PB131", "error") in codes

@@ -235,3 +235,26 @@ def test_invalid_url_is_a_warning_not_a_skip(tmp_path):
     stderr = result.stderr.decode()
     assert "exported 1 entry (0 skipped)" in stderr
     assert "invalid URL 'ftp://x.org/c'" in stderr
+
+
+def test_unknown_encoding_is_usage_error():
+    assert_clean_error(paperbib("export", "--encoding", "no-such-codec"), "unknown encoding 'no-such-codec'", status=2)
+
+
+def test_list_without_papers_says_so(tmp_path):
+    path = tmp_path / "prose.md"
+    path.write_text("# Notes\n\nNothing to cite.\n", encoding="utf-8")
+    assert_clean_error(paperbib("list", str(path)), "prose.md: no papers found")
+
+
+def test_bad_key_map_path_leaves_bib_untouched(tmp_path):
+    output = tmp_path / "refs.bib"
+    assert paperbib("export", "-o", str(output)).returncode == 0
+    before = output.read_bytes()
+    changed = tmp_path / "changed.md"
+    changed.write_text(PAPERS.read_text(encoding="utf-8").replace("- Language Modeling Is Compression", "- X"))
+    result = paperbib(
+        "export", str(changed), "--update", "-o", str(output), "--key-map", str(tmp_path / "missing" / "k.tsv")
+    )
+    assert_clean_error(result, "k.tsv: cannot write", "does not exist")
+    assert output.read_bytes() == before

@@ -467,5 +467,8 @@ def test_base_url_option_checked(workdir):
     assert result.exit_code == 2
     assert "expected SOURCE=VALUE, got 'dblp'" in result.stderr
     result = CliRunner().invoke(main, ["enrich", str(workdir / "papers.md"), "--base-url", "dblp=ftp://x"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "expected an http:// or https:// URL" in result.stderr
+    result = CliRunner().invoke(main, ["enrich", str(workdir / "papers.md"), "--base-url", "nosuch=http://127.0.0.1:1"])
+    assert result.exit_code == 2
+    assert "unknown source 'nosuch'" in result.stderr

@@ -233,3 +233,31 @@ def test_name_part_text_case_on_names() -> None:
     html = Formatter("la-nouvelle-revue-du-travail", "html").bibliography(load_author_records()).text
     assert '<span style="font-variant:small-caps;">Lindqvist</span>' in html
     assert '<span style="font-variant:small-caps;">Van der Berg</span>' in html
+
+
+def test_cite_repeated_key_once() -> None:
+    from paperbib.formatting.formatter import Formatter
+    from paperbib.pipeline import load
+
+    records = load("papers.md").records
+    key = records[0].key
+    assert Formatter("ieee").citation(records, [key, key]) == Formatter("ieee").citation(records, [key])
+
+
+def test_style_that_calls_undefined_macro(tmp_path) -> None:
+    import re
+
+    import pytest
+
+    from paperbib.formatting.formatter import Formatter, StyleError
+    from paperbib.formatting.styles import resolve_style
+    from paperbib.pipeline import load
+
+    source = Path(resolve_style("ieee").path).read_text(encoding="utf-8")
+    broken = re.sub(
+        r"(<bibliography[^>]*>.*?<layout[^>]*>)", r'\1<text macro="nonexistent"/>', source, count=1, flags=re.S
+    )
+    path = tmp_path / "broken.csl"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(StyleError, match="cannot be applied"):
+        Formatter(str(path)).bibliography(load("papers.md").records)

@@ -104,3 +104,8 @@ def test_braces_are_always_balanced():
 
 def test_escape_text_for_notes():
     assert escape_text("code: https://a.org/x_y#z%20") == r"code: https://a.org/x\_y\#z\%20"
+
+
+def test_bracketed_tag_keeps_its_capital():
+    assert latex("[Re] Lottery Tickets") == "[{Re}] Lottery Tickets"
+    assert latex("Pruning [with Feedback]") == "Pruning [with Feedback]"

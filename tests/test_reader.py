@@ -225,3 +225,24 @@ def test_nested_remarks_attach_to_their_paper():
 def test_two_digit_year_heading_before_2000():
     assert parse_heading(2, "NIPS'99").year == 1999
     assert parse_heading(2, "CVPR'25").year == 2025
+
+
+def test_group_with_unclosed_url_is_skipped():
+    result = read_text(
+        "# 2024\n## ICLR-2024\n- Broken Link [[paper](https://example.com/x]\n- Good [[paper](https://g.org)]\n"
+    )
+    assert [record.title for record in result.records] == ["Good"]
+    (skipped,) = result.skipped
+    assert skipped.location.line == 3
+    assert skipped.code is Code.UNCLOSED_LINK
+
+
+def test_wrapped_bullet_is_one_paper():
+    result = read_text(
+        "# 2023\n## ICML-2023\n- A Title That Wraps\n  Onto a Second Line [[paper](https://example.com/w)]\n"
+        "- Next One [[paper](https://example.com/n)]\n"
+    )
+    titles = [record.title for record in result.records]
+    assert titles == ["A Title That Wraps Onto a Second Line", "Next One"]
+    assert result.records[0].links[0].url == "https://example.com/w"
+    assert not [d for d in result.diagnostics if d.code is Code.NO_LINKS]

@@ -53,6 +53,20 @@ def write_atomic(path: str, data: bytes | str) -> None:
                 os.unlink(temporary)
 
 
+def check_destination(path: str) -> None:
+    """Raise PaperbibError unless ``path`` can be written by write_atomic: no folder, no missing parent.
+
+    Callers that write several files check them all first, so that a bad second path cannot leave
+    the first file already replaced.
+    """
+    resolved = os.path.realpath(path)
+    if os.path.isdir(resolved):
+        raise PaperbibError(f"{path}: is a directory, expected an output file name")
+    folder = os.path.dirname(resolved)
+    if not os.path.isdir(folder):
+        raise PaperbibError(f"{path}: cannot write: folder {folder} does not exist")
+
+
 def _write_in_place(path: str, data: bytes | str) -> None:
     try:
         with open(path, "wb") as stream:

@@ -54,6 +54,12 @@ def check_files(
         report.files.append(source.name)
         report.findings.extend(result.diagnostics)
         report.findings.extend(empty_headings(result.headings))
+        if not result.records:
+            # export stops on such a file, so check reports it as an error too.
+            reason = "file is empty" if not source.text.strip() else "no papers found"
+            report.findings.append(
+                Diagnostic(Location(source.name, 1), Severity.ERROR, Code.NO_PAPERS, f"{reason} in {source.name}")
+            )
         resolved, venue_findings = resolve_venues(identify(result.records), catalogue)
         report.findings.extend(venue_findings)
         records.extend(resolved)

@@ -31,6 +31,7 @@ class Code(enum.Enum):
     DUPLICATE = "PB120"
     DUPLICATE_TITLE = "PB121"
     EMPTY_HEADING = "PB130"
+    NO_PAPERS = "PB131"  # a whole file without a single paper
     UNMAPPED_CHARACTER = "PB140"
     NEEDS_UNICODE_ENGINE = "PB141"
     ENRICH_CONFLICT = "PB150"  # a fetched value differs from the list's or the catalogue's

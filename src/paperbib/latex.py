@@ -178,10 +178,12 @@ def _convert_word(word: str, mode: str, result: Conversion, protect_words: bool 
     pieces = [_piece(char, mode, result) for char in word]
     out: list[str] = []
     run: list[tuple[str, _Piece]] = []
+    # A bracketed tag such as "[Re]" (a reproduction) keeps its capital like a name.
+    tag = word.startswith("[") and word.endswith("]")
 
     def flush() -> None:
         if run:
-            out.append(_protect_run(run) if protect_words else "".join(piece.latex for _, piece in run))
+            out.append(_protect_run(run, tag) if protect_words else "".join(piece.latex for _, piece in run))
             run.clear()
 
     for char, piece in zip(word, pieces, strict=True):
@@ -194,8 +196,10 @@ def _convert_word(word: str, mode: str, result: Conversion, protect_words: bool 
     return "".join(out)
 
 
-def _protect_run(run: list[tuple[str, _Piece]]) -> str:
+def _protect_run(run: list[tuple[str, _Piece]], tag: bool = False) -> str:
     chars = [char for char, _ in run]
+    if tag and chars[0].isupper():
+        return "{" + "".join(piece.latex for _, piece in run) + "}"
     latex = "".join(piece.latex for _, piece in run)
     capital_after_first = any(char.isupper() for char in chars[1:])
     capital_with_digits = chars[0].isupper() and any(char.isdigit() for char in chars)

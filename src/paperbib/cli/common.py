@@ -25,6 +25,19 @@ def input_argument(function: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("input_path", metavar="[INPUT]", default=DEFAULT_INPUT, required=False)(function)
 
 
+def _check_codec(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    import codecs
+
+    if value is not None:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise click.BadParameter(
+                f"unknown encoding {value!r}; use a Python codec name such as utf-8 or latin-1"
+            ) from None
+    return value
+
+
 def read_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """The options that choose which papers are read: filters and input encoding."""
     options = [
@@ -47,6 +60,7 @@ def read_options(function: Callable[..., Any]) -> Callable[..., Any]:
             "--encoding",
             default=None,
             metavar="CODEC",
+            callback=_check_codec,
             help="Text encoding of INPUT, as a Python codec name (e.g. latin-1). Default: utf-8.",
         ),
         click.option(
@@ -128,6 +142,8 @@ def select_records(bibliography: Bibliography, venues: Sequence[str], years: Seq
             close = difflib.get_close_matches(venue.lower(), [name.lower() for name in present], n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             hints.append(f"--venue {venue!r} matches no paper{hint}")
+    if not venues and not years:
+        raise click.ClickException(f"{bibliography.source_name}: no papers found")
     detail = "; ".join(hints) or "no paper matches --venue/--year"
     raise click.ClickException(
         f"{bibliography.source_name}: {detail} (venues in the list: {', '.join(present) or 'none'}); nothing written"

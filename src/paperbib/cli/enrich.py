@@ -8,6 +8,7 @@ import sys
 import click
 
 from paperbib.cli.common import input_argument, print_diagnostics, reported_errors
+from paperbib.errors import PaperbibError
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
@@ -16,7 +17,8 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
         name, sep, setting = value.partition("=")
         if not sep or not name.strip() or not setting.strip():
             raise click.BadParameter(f"expected SOURCE=VALUE, got {value!r}", param_hint=option)
-        pairs[name.strip().lower()] = setting.strip()
+        # OPENREVIEW_V1 (as in the environment variable) and openreview-v1 name the same source.
+        pairs[name.strip().lower().replace("_", "-")] = setting.strip()
     return pairs
 
 
@@ -120,11 +122,14 @@ def enrich(
     if path is None:
         raise click.BadParameter("enrich needs a file, because the sidecar is written beside it", param_hint="INPUT")
     url_overrides = _pairs(base_urls, "--base-url")
-    with reported_errors():
+    try:
         delay_overrides = {
             name: parse_seconds(value, f"delay of {name}") for name, value in _pairs(delays, "--delay").items()
         }
         settings = EnrichSettings.from_env().with_overrides(url_overrides, delay_overrides)
+    except PaperbibError as error:
+        raise click.UsageError(str(error)) from None
+    with reported_errors():
         if timeout is not None:
             settings = replace(settings, timeout=timeout)
         if retries is not None:

@@ -182,6 +182,10 @@ def export(
         )
         result = exporter.export(records, options)
         print_diagnostics(result.diagnostics, quiet)
+        if key_map:
+            from paperbib.atomic import check_destination
+
+            check_destination(key_map)
         write_output(result.text, output)
         if update_report is not None:
             for line in update_report.lines():

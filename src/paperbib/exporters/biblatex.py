@@ -76,7 +76,8 @@ def biblatex_fields(record: Record, options: ExportOptions) -> list[tuple[str, s
     if record.year is not None:
         fields.append(("date", str(record.year)))
     if info is not None:
-        if info.publisher and info.kind != "preprint":
+        # biblatex's data model has no publisher for @article (nor for an arXiv @misc).
+        if info.publisher and info.kind != "preprint" and info.entry_type != "article":
             publisher = text(info.publisher)
             if " and " in publisher:
                 # publisher is a list field in biblatex: braces keep "A and B" one name.

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from paperbib.errors import PaperbibError
 from paperbib.exporters.base import ExportOptions
 from paperbib.formatting.csl_engine import CslEngine, RenderedEntry, UnknownKeyError
 from paperbib.formatting.csl_input import citeproc_items
@@ -16,6 +18,10 @@ from paperbib.formatting.writers import Writer, get_writer
 from paperbib.model import Record
 
 OUTPUT_FORMATS = ("text", "html", "markdown", "latex", "rst")
+
+
+class StyleError(PaperbibError):
+    """A style that the citation engine cannot apply."""
 
 
 @dataclass(frozen=True)
@@ -48,9 +54,21 @@ class Formatter:
 
     def rendered(self, records: Sequence[Record], options: ExportOptions | None = None) -> list[RenderedEntry]:
         """Format the entries in the style's order as marked text, before an output format is applied."""
-        if isinstance(self.engine, CslEngine):
-            return self.engine.bibliography(citeproc_items(records, options))
-        return self.engine.bibliography(records)
+        with self._style_errors():
+            if isinstance(self.engine, CslEngine):
+                return self.engine.bibliography(citeproc_items(records, options))
+            return self.engine.bibliography(records)
+
+    @contextlib.contextmanager
+    def _style_errors(self) -> Iterator[None]:
+        """Report a style that the engine cannot run (e.g. a .csl file that calls an undefined macro)."""
+        try:
+            yield
+        except (IndexError, KeyError, AttributeError, TypeError, ValueError) as error:
+            raise StyleError(
+                f"style {self.style.style_id!r} cannot be applied: {type(error).__name__}: {error}; "
+                "check the .csl file, for example for a macro it calls but does not define"
+            ) from None
 
     def bibliography(self, records: Sequence[Record], options: ExportOptions | None = None) -> FormattedList:
         entries = self.rendered(records, options)
@@ -58,8 +76,11 @@ class Formatter:
         return FormattedList(self.writer.document(written), written, [entry.key for entry in entries])
 
     def citation(self, records: Sequence[Record], keys: Sequence[str], options: ExportOptions | None = None) -> str:
-        """Write the in-text citation of ``keys``. Raises UnknownKeyError with the closest keys."""
-        return self.citations(records, [keys], options)[0]
+        """Write the in-text citation of ``keys``. Raises UnknownKeyError with the closest keys.
+
+        A key given twice is cited once, as citation processors do within one citation.
+        """
+        return self.citations(records, [list(dict.fromkeys(keys))], options)[0]
 
     def citations(
         self, records: Sequence[Record], citations: Sequence[Sequence[str]], options: ExportOptions | None = None
@@ -71,8 +92,9 @@ class Formatter:
             for key in keys:
                 if key not in known_set:
                     raise UnknownKeyError(key, difflib.get_close_matches(key, known, n=3, cutoff=0.5))
-        if isinstance(self.engine, CslEngine):
-            marked = self.engine.citations(citeproc_items(records, options), citations)
-        else:
-            marked = [self.engine.citation(records, keys) for keys in citations]
+        with self._style_errors():
+            if isinstance(self.engine, CslEngine):
+                marked = self.engine.citations(citeproc_items(records, options), citations)
+            else:
+                marked = [self.engine.citation(records, keys) for keys in citations]
         return [self.writer.entry(text) for text in marked]

@@ -52,7 +52,7 @@ class StyleNotFoundError(PaperbibError):
         self.name = name
         self.suggestions = suggestions
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown style {name!r}{hint} Run 'paperbib styles --search WORD' to list styles.")
+        super().__init__(f"unknown style {name!r}{hint}; run 'paperbib styles --search WORD' to list styles")
 
 
 @dataclass(frozen=True)

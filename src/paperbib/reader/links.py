@@ -160,6 +160,9 @@ def _link_at(text: str, start: int) -> LinkToken | None:
         malformed_group = label.startswith("[[") or inner is None
         if malformed_group and text.startswith("[[", start) and _starts_word(text, start):
             parse_link_group(text, start)  # raises LinkSyntaxError when the group is malformed
+    if text.startswith("[[", start) and _starts_word(text, start) and "](" in label:
+        # "[[paper](https://x.org/p]": a group whose URL is never closed; parse_link_group names why.
+        parse_link_group(text, start)
     if text.startswith("[", after) and not text.startswith("[[", after):
         ref_close = match_bracket(text, after, "[", "]")
         if ref_close is not None:

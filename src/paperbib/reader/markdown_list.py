@@ -197,7 +197,15 @@ class _Reader:
             bullet = _BULLET.match(line)
             if bullet:
                 indent = len(bullet.group("indent").expandtabs(4))
-                roles[index] = self._bullet((bullet.group("content") or "").strip(), indent, location)
+                content = (bullet.group("content") or "").strip()
+                continued = []
+                while number < len(lines) and _continues_bullet(lines[number], content):
+                    content = f"{content} {lines[number].strip()}"
+                    continued.append(number)
+                    number += 1
+                roles[index] = self._bullet(content, indent, location)
+                for line_index in continued:
+                    roles[line_index] = roles[index]
                 continue
             roles[index] = self._other_line(line, location)
         self._finish()
@@ -488,3 +496,17 @@ class _Reader:
                 )
             if record.year is None:
                 add(Diagnostic(location, Severity.WARNING, Code.NO_YEAR, f"paper {record.title!r} has no year"))
+
+
+def _continues_bullet(line: str, content: str) -> bool:
+    """True for a line that wraps the text of a bullet that has no links yet.
+
+    "- A Title That Wraps" followed by "  Onto a Second Line [[paper](...)]" is one entry. Lines
+    that start with a link, a tag or markup are left to the multi-line entry rules.
+    """
+    if "](" in content or not line[:1].isspace():
+        return False
+    stripped = line.strip()
+    if not stripped or not stripped[0].isalnum() or _BULLET.match(line) or _HEADING.match(line):
+        return False
+    return "](" in stripped
