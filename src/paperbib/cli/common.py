@@ -39,7 +39,7 @@ def _check_codec(ctx: click.Context, param: click.Parameter, value: str | None) 
 
 
 def read_options(function: Callable[..., Any]) -> Callable[..., Any]:
-    """The options that choose which papers are read: filters and input encoding."""
+    """Add the options that choose which papers are read: filters and input encoding."""
     options = [
         click.option(
             "--venue",

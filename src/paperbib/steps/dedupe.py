@@ -81,7 +81,7 @@ def _find_same(
 
 
 def _compatible(first: Record, second: Record) -> bool:
-    """True when nothing tells the two bullets apart: no differing paper link or arXiv ID."""
+    """Return True when no paper link or arXiv ID differs between the two bullets."""
     if first.paper_url and second.paper_url and first.paper_url != second.paper_url:
         return False
     first_arxiv, second_arxiv = first.ids.arxiv_base, second.ids.arxiv_base
