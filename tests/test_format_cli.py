@@ -205,3 +205,31 @@ def test_format_other_locale_changes_terms() -> None:
     code, out, _ = run("format", str(TRICKY / "missing_year.md"), "--style", "apa", "--locale", "de-DE")
     assert code == 0
     assert "(o.\u00a0J.)" in out
+
+
+def test_given_name_initials_for_shared_family() -> None:
+    records = load_author_records()
+    keys = {record.title: record.key for record in records}
+    apa = Formatter("apa")
+    assert apa.citation(records, [keys["Low-Rank Adapters at 2 Bits"]]) == "(H. Tanaka et al., 2023)"
+    assert apa.citation(records, [keys["Distilling Vision Transformers into CNNs"]]) == "(Y. Tanaka, 2022)"
+    assert apa.citation(records, [keys["Structured Sparsity for Speech Recognition"]]) == "(Haddad, 2021)"
+    # Under the by-cite rule, initials are added only where they tell citations apart.
+    harvard = Formatter("harvard")
+    assert harvard.citation(records, [keys["Sparse Experts for Efficient Decoding"]]) == "(Lindqvist and Okafor, 2024b)"
+
+
+def test_note_style_without_reference_list() -> None:
+    records = load_author_records()
+    citation = Formatter("book-history").citation(records, [records[0].key])
+    assert "Lindqvist" in citation
+    code, _, err = run("format", str(TRICKY / "punctuation.md"), "--style", "book-history")
+    assert code == 1
+    assert "defines no reference list" in err
+
+
+def test_name_part_text_case_on_names() -> None:
+    # This style sets family names in small capitals with text-case="capitalize-first".
+    html = Formatter("la-nouvelle-revue-du-travail", "html").bibliography(load_author_records()).text
+    assert '<span style="font-variant:small-caps;">Lindqvist</span>' in html
+    assert '<span style="font-variant:small-caps;">Van der Berg</span>' in html

@@ -1,7 +1,7 @@
 """Formatted reference lists and in-text citations in CSL styles (citeproc-py) and pybtex styles.
 
-What an entry contains is decided by a style and its engine (``csl_engine`` with the corrections in
-``csl_model``, or ``pybtex_engine``); how it is written is decided by a writer (``writers``).
+What an entry contains is decided by a style and its engine: ``csl_engine`` with the corrections
+in ``csl_model``, or ``pybtex_engine``. How it is written is decided by a writer (``writers``).
 Engines hand entries to writers as marked text (``markup``), cleaned up by ``punctuation``.
 """
 

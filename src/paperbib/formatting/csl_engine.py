@@ -28,7 +28,7 @@ from citeproc.string import String
 from lxml import etree
 
 from paperbib.errors import PaperbibError
-from paperbib.formatting.csl_model import DISAMBIGUATE, OVERRIDES
+from paperbib.formatting.csl_model import ADD_GIVENNAME, DISAMBIGUATE, OVERRIDES
 from paperbib.formatting.markup import MarkerFormatter, plain_text
 from paperbib.formatting.punctuation import clean_punctuation
 
@@ -127,13 +127,18 @@ class CslEngine:
 
     def citation(self, items: Sequence[dict[str, Any]], keys: Sequence[str]) -> str:
         """Format the in-text citation of ``keys``, numbered as in the reference list of ``items``."""
+        return self.citations(items, [keys])[0]
+
+    def citations(self, items: Sequence[dict[str, Any]], citations: Sequence[Sequence[str]]) -> list[str]:
+        """Format several citations against one reference list, registered and disambiguated once."""
         known = {item["id"] for item in items}
-        for key in keys:
-            if key not in known:
-                raise UnknownKeyError(key, [])
+        for keys in citations:
+            for key in keys:
+                if key not in known:
+                    raise UnknownKeyError(key, [])
         bibliography = self.register(items)
         self.disambiguate(bibliography)
-        return self.clean(str(self.render_citation(bibliography, keys)))
+        return [self.clean(str(self.render_citation(bibliography, keys))) for keys in citations]
 
     def source(self, items: Sequence[dict[str, Any]]) -> CiteProcJSON:
         with warnings.catch_warnings():
@@ -142,36 +147,55 @@ class CslEngine:
             return CiteProcJSON(list(items))
 
     def register(self, items: Sequence[dict[str, Any]]) -> CitationStylesBibliography:
-        """Register every item in input order in a new bibliography, then sort it by the style."""
+        """Register every item in input order in a new bibliography, then sort it as the style says."""
         bibliography = CitationStylesBibliography(self.style, self.source(items), MarkerFormatter)
         for item in items:
             bibliography.register(Citation([self.citation_item_class(item["id"])]))
-        bibliography.sort()
+        if self.has_bibliography:
+            bibliography.sort()  # note styles without a reference list keep the input order
         return bibliography
 
     def disambiguate(self, bibliography: CitationStylesBibliography) -> None:
-        """Tell apart items whose in-text citations would read the same.
+        """Tell apart items whose in-text citations would read the same, as the style requests.
 
-        Styles that ask for it (``disambiguate-add-year-suffix``) get a, b, c... after the year, in
-        reference list order as in citeproc-js and pandoc. Otherwise the items are marked for the
-        style's ``disambiguate="true"`` conditions, the last method of the CSL specification.
-        Adding names or given names (``disambiguate-add-givenname``) is not implemented.
+        The steps follow the CSL specification. With ``disambiguate-add-givenname``, the first
+        author gets initials (``H. Tanaka``): under the ``primary-name`` and ``all-names`` rules
+        whenever two first authors share a family name, under ``by-cite`` only in citations that
+        are still ambiguous. Then styles with ``disambiguate-add-year-suffix`` get a, b, c...
+        after the year, in reference list order as in citeproc-js and pandoc. Items that remain
+        ambiguous are marked for the style's ``disambiguate="true"`` conditions.
         """
         citation = self.style.root.citation
         if citation is None:
             return
-        groups: dict[str, list[str]] = defaultdict(list)
-        for key in bibliography.keys:
-            groups[plain_text(str(self.render_citation(bibliography, [key])))].append(key)
+        if citation.get("disambiguate-add-givenname", "false").lower() == "true":
+            rule = citation.get("givenname-disambiguation-rule", "by-cite")
+            if rule == "by-cite":
+                # Initials help only where the first authors of an ambiguous group differ.
+                candidates = [
+                    key
+                    for keys in self.ambiguous_groups(bibliography)
+                    if len({_first_author(bibliography, key) for key in keys}) > 1
+                    for key in keys
+                ]
+            else:
+                candidates = _shared_first_family(bibliography)
+            for key in candidates:
+                bibliography.source[key][ADD_GIVENNAME] = True
         add_year_suffix = citation.get("disambiguate-add-year-suffix", "false").lower() == "true"
-        for keys in groups.values():
-            if len(keys) < 2:
-                continue
+        for keys in self.ambiguous_groups(bibliography):
             for index, key in enumerate(keys):
                 if add_year_suffix:
                     bibliography.source[key]["year_suffix"] = String(_suffix(index))
                 else:
                     bibliography.source[key][DISAMBIGUATE] = True
+
+    def ambiguous_groups(self, bibliography: CitationStylesBibliography) -> list[list[str]]:
+        """Keys whose single-item citations read the same, grouped, in reference list order."""
+        groups: dict[str, list[str]] = defaultdict(list)
+        for key in bibliography.keys:
+            groups[plain_text(str(self.render_citation(bibliography, [key])))].append(key)
+        return [keys for keys in groups.values() if len(keys) > 1]
 
     def render_bibliography(self, bibliography: CitationStylesBibliography) -> list[Any]:
         return bibliography.bibliography()
@@ -203,3 +227,27 @@ def _suffix(index: int) -> str:
         index, remainder = divmod(index - 1, 26)
         text = letters[remainder] + text
     return text
+
+
+def _shared_first_family(bibliography: CitationStylesBibliography) -> list[str]:
+    """Keys whose first author shares a family name with another item's different first author.
+
+    NOTE: only the first author is given initials, also under the all-names rules.
+    """
+    given_names: dict[str, set[str]] = defaultdict(set)
+    first_authors: dict[str, tuple[str, str]] = {}
+    for key in bibliography.keys:
+        first = _first_author(bibliography, key)
+        if first is not None:
+            first_authors[key] = first
+            given_names[first[0]].add(first[1])
+    return [key for key, (family, _) in first_authors.items() if len(given_names[family]) > 1]
+
+
+def _first_author(bibliography: CitationStylesBibliography, key: str) -> tuple[str, str] | None:
+    """(family name with particle, given name) of an item's first personal author, if any."""
+    names = bibliography.source[key].get("author") or []
+    if not names or "family" not in names[0]:
+        return None
+    family = f"{names[0].get('non-dropping-particle', '')} {names[0]['family']}".strip()
+    return family, names[0].get("given", "")

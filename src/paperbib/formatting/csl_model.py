@@ -17,6 +17,8 @@ from citeproc-js and pandoc:
   as the CSL specification's title case rules and pandoc do. citeproc-py split words at spaces only.
 - ``subsequent-author-substitute``: names identical to those of the entry before are replaced
   by the given text (``———`` in MLA), which citeproc-py ignored.
+- the first author of a citation gets initials when the engine requests given-name
+  disambiguation (``H. Tanaka``), which citeproc-py does not implement.
 - ``disambiguate="true"`` conditions hold only for items whose citations are otherwise
   identical; citeproc-py took them for every item, so MLA cited every paper with its title.
 - a field that ends with a comma because the field after it was empty (IEEE without a year:
@@ -24,7 +26,8 @@ from citeproc-js and pandoc:
 - sorting compares keys without markup, punctuation and case, so ``[Re] Winning`` sorts
   under R and italic titles sort among the others, as in pandoc.
 - quotes inside a quoted title become inner quotes (``“A ‘B’ C”``), and ``capitalize-first``
-  leaves words that are not lowercase alone (``arXiv``), as CSL says.
+  leaves words that are not lowercase alone (``arXiv``), as the CSL specification requires.
+- ``cs:name-part`` with ``text-case`` no longer fails on plain-text name fields.
 - ``second-field-align``: the first field of a bibliography entry (the ``[1]`` of IEEE) is a block
   of its own, followed by a break that writers turn into a space.
 """
@@ -36,7 +39,7 @@ from typing import Any
 
 from citeproc import model
 from citeproc.source import VariableError
-from citeproc.string import NoCase, join
+from citeproc.string import NoCase, String, join
 
 from paperbib.formatting.markup import BLOCK_BREAK, plain_text
 
@@ -173,6 +176,12 @@ def _title_case_word(word: Any, previous: str, stop_words: list[str]) -> Any:
     return word.__class__("-".join(parts))
 
 
+# Reference fields that the engine sets for disambiguation (see CslEngine.disambiguate): items
+# whose citations stay ambiguous, and items whose first author needs initials in citations.
+DISAMBIGUATE = "paperbib_disambiguate"
+ADD_GIVENNAME = "paperbib_add_givenname"
+
+
 class Name(model.Name):
     def get_option(self, name: str, context: Any = None, sort_options: Any = None) -> Any:
         if name == "initialize-with" and self.get("initialize", "true").lower() == "false":
@@ -182,10 +191,51 @@ class Name(model.Name):
             return "display-and-sort"  # sort "van der Berg" under B, as the option name says
         return value
 
+    def process(self, item: Any, variable: str, context: Any = None, sort_options: Any = None, **kwargs: Any) -> Any:
+        names = item.reference.get(variable)
+        expand = (
+            names
+            and sort_options is None
+            and item.reference.get(ADD_GIVENNAME, False)
+            and self.get_option("form", context) == "short"
+            and (context if context is not None else self).xpath_search("ancestor-or-self::cs:citation")
+        )
+        if not expand:
+            return super().process(item, variable, context=context, sort_options=sort_options, **kwargs)
+        item.reference[variable] = [self._with_initials(names[0], context), *names[1:]]
+        try:
+            return super().process(item, variable, context=context, sort_options=sort_options, **kwargs)
+        finally:
+            item.reference[variable] = names
+
+    def _with_initials(self, name: Any, context: Any) -> Any:
+        """Return ``name`` with the initials of its given name put before the family name."""
+        given = name.get("given")
+        if not given or "literal" in name:
+            return name
+        initials = self.initialize(given, self.get_option("initialize-with", context) or ". ", context).strip()
+        fields = dict(name)
+        # The short form prints the non-dropping particle and the family name, so the initials go
+        # in front of the particle: "P. van der Berg".
+        particle = fields.get("non-dropping-particle")
+        if particle:
+            fields["non-dropping-particle"] = f"{initials} {particle}"
+        else:
+            fields["family"] = f"{initials} {fields['family']}"
+        return type(name)(**fields)
+
     def initialize(self, given: str, mark: str, context: Any) -> str:
         head, *tail = given.split("-")
         capitalised_parts = [head, *(part for part in tail if part[:1].isupper())]
         return super().initialize("-".join(capitalised_parts), mark, context)
+
+
+class NamePart(model.Name_Part):
+    def format_part(self, given: Any, family: Any) -> Any:
+        # Name fields are plain str; citeproc-py's case changes need its String class.
+        given = String(given) if isinstance(given, str) and not isinstance(given, String) else given
+        family = String(family) if isinstance(family, str) and not isinstance(family, String) else family
+        return super().format_part(given, family)
 
 
 class Key(model.Key):
@@ -203,10 +253,6 @@ def collation_key(key: Any) -> Any:
     text = plain_text(str(key))
     kept = "".join(char for char in text if unicodedata.category(char)[0] not in "PS")
     return " ".join(kept.split()).casefold()
-
-
-# Reference field that the engine sets on items whose citations stay ambiguous (see CslEngine).
-DISAMBIGUATE = "paperbib_disambiguate"
 
 
 class _ClosedSentences:
@@ -328,6 +374,7 @@ OVERRIDES = {
     "number": Number,
     "name": Name,
     "key": Key,
+    "name-part": NamePart,
     "if": If,
     "else-if": ElseIf,
     "else": Else,

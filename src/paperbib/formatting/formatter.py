@@ -47,7 +47,7 @@ class Formatter:
             self.engine = PybtexEngine(self.style.style_id)
 
     def rendered(self, records: Sequence[Record], options: ExportOptions | None = None) -> list[RenderedEntry]:
-        """The entries in the style's order, as marked text, before an output format is applied."""
+        """Format the entries in the style's order as marked text, before an output format is applied."""
         if isinstance(self.engine, CslEngine):
             return self.engine.bibliography(citeproc_items(records, options))
         return self.engine.bibliography(records)
@@ -58,14 +58,21 @@ class Formatter:
         return FormattedList(self.writer.document(written), written, [entry.key for entry in entries])
 
     def citation(self, records: Sequence[Record], keys: Sequence[str], options: ExportOptions | None = None) -> str:
-        """The in-text citation of ``keys``. Raises UnknownKeyError with the closest keys."""
+        """Write the in-text citation of ``keys``. Raises UnknownKeyError with the closest keys."""
+        return self.citations(records, [keys], options)[0]
+
+    def citations(
+        self, records: Sequence[Record], citations: Sequence[Sequence[str]], options: ExportOptions | None = None
+    ) -> list[str]:
+        """Write several in-text citations of the same records, each a list of keys."""
         known = [record.key for record in records]
         known_set = set(known)
-        for key in keys:
-            if key not in known_set:
-                raise UnknownKeyError(key, difflib.get_close_matches(key, known, n=3, cutoff=0.5))
+        for keys in citations:
+            for key in keys:
+                if key not in known_set:
+                    raise UnknownKeyError(key, difflib.get_close_matches(key, known, n=3, cutoff=0.5))
         if isinstance(self.engine, CslEngine):
-            marked = self.engine.citation(citeproc_items(records, options), keys)
+            marked = self.engine.citations(citeproc_items(records, options), citations)
         else:
-            marked = self.engine.citation(records, keys)
-        return self.writer.entry(marked)
+            marked = [self.engine.citation(records, keys) for keys in citations]
+        return [self.writer.entry(text) for text in marked]

@@ -29,7 +29,8 @@ class TitleKeySorting(AuthorYearTitle):
     def sorting_key(self, entry: Any) -> tuple[str, str, str]:
         author_key, year, title = super().sorting_key(entry)
         if not author_key:
-            author_key = entry.fields.get("key", "").lower()
+            # The key field is the title with protecting braces, which must not affect the order.
+            author_key = entry.fields.get("key", "").replace("{", "").replace("}", "").lower()
         return author_key, year, title
 
 
