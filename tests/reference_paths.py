@@ -218,3 +218,21 @@ def title_words(title: str) -> list[str]:
 
 def evolve(record: Record, **changes: object) -> Record:
     return dataclasses.replace(record, **changes)  # type: ignore[arg-type]
+
+
+def match_bracket(text: str, open_index: int, opening: str, closing: str) -> int | None:
+    depth = 0
+    i = open_index
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == opening:
+            depth += 1
+        elif char == closing:
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None

@@ -330,3 +330,15 @@ def test_csl_json_output_reads_back(generated: Bibliography):
 
 def test_csl_json_of_no_records_is_empty_list():
     assert CslJsonExporter().export([], ExportOptions()).text == json.dumps([], indent=2) + "\n"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="[]()\\ab", max_size=20))
+def test_match_bracket_matches_reference(value):
+    from paperbib.reader.links import match_bracket
+
+    for opening, closing in (("[", "]"), ("(", ")")):
+        for index, char in enumerate(value):
+            if char == opening:
+                expected = reference.match_bracket(value, index, opening, closing)
+                assert match_bracket(value, index, opening, closing) == expected, (value, index)
