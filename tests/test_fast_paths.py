@@ -335,7 +335,7 @@ def test_csl_json_of_no_records_is_empty_list():
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet="[]()\\ab", max_size=20))
 def test_match_bracket_matches_reference(value):
-    from paperbib.reader.links import match_bracket
+    from paperbib.reader.inline import match_bracket
 
     for opening, closing in (("[", "]"), ("(", ")")):
         for index, char in enumerate(value):

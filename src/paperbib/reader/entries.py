@@ -69,7 +69,7 @@ class Entry:
     authors: list[Author] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     has_tag: bool = False  # the entry names its own venue or year (tag, prefix, badge or trailing text)
-    no_venue: bool = False  # the entry says it has no venue: a preprint prefix such as 2019.7- or "ICLR reject"
+    no_venue: bool = False  # the entry states it has no venue: a preprint prefix such as 2019.7- or "ICLR reject"
     problems: list[tuple[Code, Severity, str]] = field(default_factory=list)
 
     @property

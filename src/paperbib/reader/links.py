@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from paperbib.reader.inline import LinkSyntaxError, parse_link_group
+from paperbib.reader.inline import LinkSyntaxError, match_bracket, parse_link_group
 
 GROUP = "group"  # [[label](url)]
 BRACKETED = "bracketed"  # [[label]](url)
@@ -38,38 +38,6 @@ class LinkToken:
     url: str = ""
     image: str = ""  # the image source of a badge
     ref: str = ""
-
-
-_BRACKET_EVENTS = {
-    ("[", "]"): re.compile(r"[\\\[\]]"),
-    ("(", ")"): re.compile(r"[\\()]"),
-}
-
-
-def match_bracket(text: str, open_index: int, opening: str, closing: str) -> int | None:
-    """Return the index of the bracket that closes ``text[open_index]``, honouring backslash escapes."""
-    events = _BRACKET_EVENTS.get((opening, closing))
-    if events is None:
-        events = re.compile("[" + re.escape("\\" + opening + closing) + "]")
-    depth = 0
-    i = open_index
-    # Jump from one backslash or bracket to the next instead of looking at every character.
-    while True:
-        found = events.search(text, i)
-        if found is None:
-            return None
-        i = found.start()
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == opening:
-            depth += 1
-        else:
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
 
 
 def scan_links(text: str) -> list[LinkToken]:
