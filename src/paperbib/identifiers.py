@@ -66,7 +66,7 @@ def openreview_id_from_url(url: str) -> str | None:
 
 
 def acl_doi(anthology_id: str) -> str:
-    """The DOI of an ACL Anthology paper; ACL registers its papers under the 10.18653/v1 prefix."""
+    """Return the DOI of an ACL Anthology paper, which ACL registers under the 10.18653/v1 prefix."""
     return f"10.18653/v1/{anthology_id}"
 
 
@@ -126,7 +126,7 @@ _HOST_PATTERNS = (
 
 
 def arxiv_year(arxiv_id: str) -> int | None:
-    """The year an arXiv ID was issued, from its YYMM part (new style) or its YYMMNNN part (old style)."""
+    """Return the year an arXiv ID was issued, from its YYMM part (new style) or YYMMNNN part (old style)."""
     number = arxiv_id.split("/")[-1]
     if len(number) < 4 or not number[:2].isdigit():
         return None

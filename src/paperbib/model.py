@@ -31,7 +31,7 @@ class Link:
 
 @dataclass(frozen=True)
 class Author:
-    """A person's name split as CSL and BibTeX expect it; ``literal`` holds an unsplit name."""
+    """A person's name split as CSL and BibTeX expect it; ``literal`` is an unsplit name."""
 
     family: str = ""
     given: str = ""
@@ -69,7 +69,7 @@ class Identifiers:
 
 @dataclass(frozen=True)
 class VenueInfo:
-    """What the venue catalogue gives for one venue in one year."""
+    """The venue catalogue's facts for one venue in one year."""
 
     id: str
     short: str

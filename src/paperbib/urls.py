@@ -36,7 +36,7 @@ def is_valid_url(url: str) -> bool:
 
 
 def main_url(record: Record) -> str | None:
-    """The URL that exporters write for a record: its paper link, else its arXiv abstract page."""
+    """Return the URL that exporters write for a record: its paper link, else its arXiv abstract page."""
     url = record.paper_url
     normalised = normalise_url(url) if url else None
     if normalised is not None and arxiv_id_from_url(normalised):

@@ -29,7 +29,7 @@ class ExportResult:
 
 
 class Exporter(Protocol):
-    """What a format plugin provides, registered under the ``paperbib.exporters`` entry-point group."""
+    """The interface of a format plugin, registered under the ``paperbib.exporters`` entry-point group."""
 
     name: ClassVar[str]
     description: ClassVar[str]

@@ -2,7 +2,7 @@
 
 Each record becomes one entry with a fixed field order and spacing, so that exporting an unchanged
 list twice gives identical bytes. Links other than the paper and arXiv links go into ``annote``,
-a field that the standard BibTeX styles do not print and that biblatex's data model knows.
+a field that the standard BibTeX styles do not print and that biblatex's data model contains.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def entry_type(record: Record) -> str:
 
 
 def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diagnostic]) -> list[tuple[str, str]]:
-    """The (name, value) pairs of one entry, in output order, values already in BibTeX syntax."""
+    """Return the (name, value) pairs of one entry in output order, values already in BibTeX syntax."""
     fields: list[tuple[str, str]] = []
 
     def text(value: str, protect_words: bool = True) -> str:
@@ -193,7 +193,7 @@ def _verbatim(url: str) -> str:
 
 
 def bibtex_name(author: Author) -> str:
-    """One name of an author list: ``Family, Given``, or a literal name in braces so it is not split."""
+    """Write one name of an author list: ``Family, Given``, or a literal name in braces so it is not split."""
     if author.literal == "others":
         # BibTeX's own marker for a truncated list: "and others" prints as "et al.".
         return "others"

@@ -36,7 +36,7 @@ class CslJsonExporter:
 
 
 def csl_item(record: Record, options: ExportOptions | None = None) -> dict[str, Any]:
-    """One CSL-JSON item; keys that have no value are left out, never written empty."""
+    """Build one CSL-JSON item. Keys that have no value are left out, never written empty."""
     options = options or ExportOptions()
     info = record.venue_info
     item: dict[str, Any] = {"id": record.key, "citation-key": record.key, "type": csl_type(record)}

@@ -147,7 +147,7 @@ class CslEngine:
             return CiteProcJSON(list(items))
 
     def register(self, items: Sequence[dict[str, Any]]) -> CitationStylesBibliography:
-        """Register every item in input order in a new bibliography, then sort it as the style says."""
+        """Register every item in input order in a new bibliography, then sort it in the style's order."""
         bibliography = CitationStylesBibliography(self.style, self.source(items), MarkerFormatter)
         for item in items:
             bibliography.register(Citation([self.citation_item_class(item["id"])]))

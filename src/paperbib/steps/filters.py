@@ -16,7 +16,7 @@ def filter_records(
 ) -> list[Record]:
     """Keep records whose venue matches one of ``venues`` and whose year is one of ``years``.
 
-    An empty collection means no filter. A venue matches by any name the catalogue knows for it
+    An empty collection means no filter. A venue matches by any name the catalogue lists for it
     (``NIPS`` selects NeurIPS papers), or by its name as written in the list, in any case.
     """
     catalogue = catalogue or default_catalogue()

@@ -171,7 +171,7 @@ _ASCII_JOINING = str.maketrans(dict.fromkeys(char for char in _JOINING if char.i
 
 @lru_cache(maxsize=4096)
 def _key_character(char: str) -> str:
-    """The ASCII text that ``char`` contributes to key words: itself, a separator or a transliteration."""
+    """Return the ASCII text that ``char`` adds to key words: itself, a separator or a transliteration."""
     from anyascii import anyascii
 
     if char in _JOINING:

@@ -15,7 +15,7 @@ _LOOKUP_FORM = re.compile(r"[^a-z0-9&+]")
 
 
 def lookup_form(name: str) -> str:
-    """The form in which venue names are compared: lowercase, letters, digits, ``&`` and ``+`` only."""
+    """Return the form in which venue names are compared: lowercase letters, digits, ``&`` and ``+``."""
     return _LOOKUP_FORM.sub("", name.lower())
 
 
@@ -44,7 +44,7 @@ class Venue:
     workshop_of: str = ""  # id of the main conference, for a workshop venue
 
     def info(self, year: int | None) -> VenueInfo:
-        """The catalogue facts for this venue in ``year``; an unlisted year gets the venue defaults."""
+        """Return the catalogue facts for this venue in ``year``. An unlisted year gets the venue defaults."""
         edition = self.editions.get(year) if year is not None else None
         year_text = f" {year}" if year is not None else ""
         if edition is not None:
@@ -147,6 +147,6 @@ def _slug(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def default_catalogue() -> Catalogue:
-    """The catalogue shipped with paperbib (``venues.toml``)."""
+    """Load the catalogue shipped with paperbib (``venues.toml``) once."""
     data = resources.files("paperbib.venues").joinpath("venues.toml").read_bytes()
     return Catalogue.from_toml(data)
