@@ -62,7 +62,7 @@ def test_alpha_labels_from_authors_and_titles() -> None:
 
 
 @pytest.mark.parametrize("style", ["alpha", "unsrtalpha"])
-def test_alpha_labels_of_braced_titles_are_letters(papers, style: str) -> None:  # type: ignore[no-untyped-def]
+def test_alpha_labels_braced_titles(papers, style: str) -> None:  # type: ignore[no-untyped-def]
     # The key field of "AMC: AutoML for ..." is "{AMC}: {AutoML} ...": BibTeX's alpha.bst labels it
     # AMC18, counting neither braces nor accent commands.
     formatted = Formatter(style).bibliography(papers.records)
@@ -73,7 +73,7 @@ def test_alpha_labels_of_braced_titles_are_letters(papers, style: str) -> None: 
 
 
 @pytest.mark.parametrize("style", ["alpha", "unsrtalpha"])
-def test_alpha_labels_count_an_accent_as_one_letter(tmp_path, style: str) -> None:  # type: ignore[no-untyped-def]
+def test_alpha_labels_accented_titles(tmp_path, style: str) -> None:  # type: ignore[no-untyped-def]
     listing = tmp_path / "accents.md"
     listing.write_text(
         "## ICLR-2024\n\n- Über Pruning [[paper](https://example.org/1)]\n"

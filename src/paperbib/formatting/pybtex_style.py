@@ -41,7 +41,8 @@ class TextKeyLabels(AlphaLabels):
 
     pybtex cuts the first three characters of the key's source, so ``{AMC}: ...`` gives the label
     ``{AM18``. BibTeX's alpha.bst uses ``text.prefix$``, which counts neither braces nor the
-    letters of an accent command; the key's text cut to three characters gives the same letters.
+    letters of an accent command. Cutting the key's decoded text to three characters gives the
+    same letters.
     """
 
     def format_label(self, entry: Any) -> str:
