@@ -20,6 +20,7 @@ from paperbib.reader.entries import Entry, arxiv_id_of, parse_entry, preclean
 from paperbib.reader.headings import HeadingContext, heading_text, parse_heading
 from paperbib.reader.inline import LinkSyntaxError
 from paperbib.reader.links import IMAGE, LinkToken, scan_links
+from paperbib.reader.plain_entry import parse_plain_entry
 from paperbib.reader.sections import (
     is_badge_line,
     is_local_url,
@@ -111,15 +112,20 @@ class _Open:
     children: int = 0
 
 
-def read_markdown(source: Source, catalogue: Catalogue | None = None) -> ReadResult:
-    """Read every paper of ``source``; fenced code and HTML comments are not read."""
-    return _Reader(source, catalogue or default_catalogue()).read()
+def read_markdown(source: Source, catalogue: Catalogue | None = None, fast_path: bool = True) -> ReadResult:
+    """Read every paper of ``source``; fenced code and HTML comments are not read.
+
+    ``fast_path=False`` reads plain bullets with the full entry parser too, which gives the same
+    result; it exists to compare the two.
+    """
+    return _Reader(source, catalogue or default_catalogue(), fast_path).read()
 
 
 class _Reader:
-    def __init__(self, source: Source, catalogue: Catalogue) -> None:
+    def __init__(self, source: Source, catalogue: Catalogue, fast_path: bool = True) -> None:
         self.source = source
         self.catalogue = catalogue
+        self.fast_path = fast_path
         self.lines = source.lines()
         self.result = ReadResult(roles=[LineRole.BLANK] * len(self.lines))
         self.stack: list[_Section] = []
@@ -286,10 +292,20 @@ class _Reader:
     # -- bullets and other lines ---------------------------------------------------------------------
 
     def _bullet(self, content: str, indent: int, location: Location) -> LineRole:
-        if not content or _PLACEHOLDER.match(preclean(content)):
+        if self.fast_path and (self.open is None or indent <= self.open.indent):
+            # A plain bullet is no placeholder, navigation or badge line and does not continue the paper
+            # above, so only the prose and news checks of the full path below apply to it.
+            entry = parse_plain_entry(content, self.catalogue)
+            if entry is not None:
+                self._mark_content()
+                if (self.stack and self.stack[-1].prose) or is_news_line(content):
+                    self.open = None
+                    return LineRole.PROSE
+                return self._entry(entry, location, indent)
+        text = preclean(content)
+        if not content or _PLACEHOLDER.match(text):
             return LineRole.PROSE
         self._mark_content()
-        text = preclean(content)
         try:
             tokens = scan_links(text)
             if is_navigation(text, tokens):
@@ -303,7 +319,7 @@ class _Reader:
             continued = self._continue_open(content, indent, tokens)
             if continued is not None:
                 return continued
-            entry = parse_entry(content, self.references, self.catalogue)
+            entry = parse_entry(content, self.references, self.catalogue, text, tokens)
         except LinkSyntaxError as error:
             self.open = None
             return self._skip(location, Severity.ERROR, Code.UNCLOSED_LINK, f"skipped: broken link: {error}")
