@@ -243,6 +243,13 @@ def test_title_conversion_matches_reference_on_any_text(value):
 
 
 @settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="ascii"), max_size=40))
+def test_normalise_title_matches_reference_on_ascii(value):
+    # ASCII titles take a translation table instead of the per-character Unicode look-ups.
+    assert text.normalise_title(value) == reference.normalise_title(value)
+
+
+@settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
 def test_url_helpers_match_reference_on_any_text(tail):
     for url in (tail, "https://" + tail, "http://openreview.net/" + tail, "https://arxiv.org/abs/" + tail):

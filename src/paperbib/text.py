@@ -7,8 +7,17 @@ import unicodedata
 
 _MARKDOWN_ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
-_ASCII_KEPT_MARK = re.compile(r"[#$+<=>^`|~]")
-_ASCII_DROPPED = re.compile(r"[^a-z0-9#$+<=>^`|~]+")
+_ASCII_KEPT_MARKS = "#$+<=>^`|~"
+# What normalise_title makes of each ASCII character: letters in lowercase, digits as they are,
+# kept marks with a space on each side, and a space for everything else.
+_ASCII_COMPARISON_FORM = str.maketrans(
+    {
+        chr(code): (
+            chr(code).lower() if chr(code).isalnum() else f" {chr(code)} " if chr(code) in _ASCII_KEPT_MARKS else " "
+        )
+        for code in range(128)
+    }
+)
 
 
 def split_math(text: str) -> list[tuple[bool, str]]:
@@ -115,8 +124,7 @@ def normalise_title(title: str) -> str:
     if title.isascii():
         # The same result for ASCII without per-character Unicode look-ups: NFKC changes no ASCII,
         # casefold is lower, and the ASCII symbols (category S) plus "#" are the kept marks.
-        spaced = _ASCII_KEPT_MARK.sub(r" \g<0> ", title.lower())
-        return " ".join(_ASCII_DROPPED.sub(" ", spaced).split())
+        return " ".join(title.translate(_ASCII_COMPARISON_FORM).split())
     folded = unicodedata.normalize("NFKC", title).casefold()
     kept = []
     for char in folded:
