@@ -74,11 +74,12 @@ def process(
 ) -> Bibliography:
     """Run the steps after reading on records from any reader; ``key_format`` replaces the default keys."""
     findings = list(diagnostics)
+    # identify copies every record, so the later steps may change these copies in place.
     records = identify(records)
-    records, venue_findings = resolve_venues(records, catalogue or default_catalogue())
+    records, venue_findings = resolve_venues(records, catalogue or default_catalogue(), copy=False)
     findings.extend(venue_findings)
     records, duplicate_findings = dedupe(records)
     findings.extend(duplicate_findings)
-    records = assign_keys(records, key_format)
+    records = assign_keys(records, key_format, copy=False)
     findings.sort(key=lambda diagnostic: diagnostic.location)
     return Bibliography(records, findings)

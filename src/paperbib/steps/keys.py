@@ -127,10 +127,14 @@ def _field_value(record: Record, name: str, words: int) -> str:
     return identity_hash(record)
 
 
-def assign_keys(records: list[Record], key_format: KeyFormat | None = None) -> list[Record]:
-    """Give every record a unique key: the venue-year default, or ``key_format`` when given."""
+def assign_keys(records: list[Record], key_format: KeyFormat | None = None, copy: bool = True) -> list[Record]:
+    """Give every record a unique key: the venue-year default, or ``key_format`` when given.
+
+    With ``copy=False`` the records are changed in place, for a caller that owns them; otherwise
+    they are copied.
+    """
     if key_format is not None:
-        return _assign_formatted_keys(records, key_format)
+        return _with_keys(records, _formatted_keys(records, key_format), copy)
     base = [_key(record, TITLE_WORDS) for record in records]
     groups: dict[str, list[int]] = defaultdict(list)
     for index, key in enumerate(base):
@@ -147,7 +151,15 @@ def assign_keys(records: list[Record], key_format: KeyFormat | None = None) -> l
             keys[index] = key if counts[key] == 1 else f"{key}-{identity_hash(records[index])}"
     keys = _number_remaining(records, keys)
     _check_pattern(records, keys)
-    return [evolve(record, key=key) for record, key in zip(records, keys, strict=True)]
+    return _with_keys(records, keys, copy)
+
+
+def _with_keys(records: list[Record], keys: list[str], copy: bool) -> list[Record]:
+    if copy:
+        return [evolve(record, key=key) for record, key in zip(records, keys, strict=True)]
+    for record, key in zip(records, keys, strict=True):
+        record.key = key
+    return records
 
 
 # Removed without a word break, so "Don't" gives "dont", "Q&A" gives "qa" and "Bit-Flips" gives "bitflips".
@@ -216,7 +228,7 @@ def _key(record: Record, word_count: int) -> str:
     return "-".join(parts)
 
 
-def _assign_formatted_keys(records: list[Record], key_format: KeyFormat) -> list[Record]:
+def _formatted_keys(records: list[Record], key_format: KeyFormat) -> list[str]:
     """Keys from a formula; papers that share one get five more title words, then their identity hash."""
     keys = [format_key(record, key_format) for record in records]
     for extra_words, with_hash in ((EXTENDED_TITLE_WORDS - TITLE_WORDS, False), (0, True)):
@@ -233,7 +245,7 @@ def _assign_formatted_keys(records: list[Record], key_format: KeyFormat) -> list
                     keys[index] = format_key(records[index], key_format, extra_words)
     keys = _number_remaining(records, keys)
     _check_pattern(records, keys)
-    return [evolve(record, key=key) for record, key in zip(records, keys, strict=True)]
+    return keys
 
 
 def identity_hash(record: Record) -> str:
