@@ -129,6 +129,8 @@ class _Reader:
         self.lines = source.lines()
         self.result = ReadResult(roles=[LineRole.BLANK] * len(self.lines))
         self.stack: list[_Section] = []
+        # The year, venue and resource section that the stack gives; None after the stack changes.
+        self.context: tuple[int | None, str | None, _Section | None] | None = None
         self.references = self._collect_references()
         self.open: _Open | None = None
         self.entries: dict[int, Entry] = {}
@@ -236,6 +238,7 @@ class _Reader:
         info = HeadingInfo(location, level, text)
         self.result.headings.append(info)
         self.stack.append(_Section(context, info, is_resource_section(text), is_prose_section(text)))
+        self.context = None
 
     def _heading_names_venue(self, context: HeadingContext) -> bool:
         """A heading names a venue when it is in the catalogue, when it carries a year and reads like a venue
@@ -254,6 +257,7 @@ class _Reader:
         if _DETAILS_END.search(line) and not summary:
             while self.stack and self.stack[-1].context.level >= _PSEUDO_LEVEL:
                 self.stack.pop()
+            self.context = None
             self.result.roles[index] = LineRole.HTML
             return True
         match = summary or _BOLD_LINE.match(line) or _YEAR_LINE.match(line)
@@ -274,16 +278,24 @@ class _Reader:
         info = HeadingInfo(location, _PSEUDO_LEVEL, text)
         self.result.headings.append(info)
         self.stack.append(_Section(context, info, is_resource_section(text), is_prose_section(text)))
+        self.context = None
         self.result.roles[index] = LineRole.HEADING
         return True
 
     def _current(self) -> tuple[int | None, str | None]:
-        year = next((s.context.year for s in reversed(self.stack) if s.context.year is not None), None)
-        venue = next((s.context.venue for s in reversed(self.stack) if s.context.venue is not None), None)
+        year, venue, _ = self._context()
         return year, venue
 
     def _in_resource_section(self) -> _Section | None:
-        return next((section for section in reversed(self.stack) if section.resource), None)
+        return self._context()[2]
+
+    def _context(self) -> tuple[int | None, str | None, _Section | None]:
+        if self.context is None:
+            year = next((s.context.year for s in reversed(self.stack) if s.context.year is not None), None)
+            venue = next((s.context.venue for s in reversed(self.stack) if s.context.venue is not None), None)
+            resource = next((section for section in reversed(self.stack) if section.resource), None)
+            self.context = (year, venue, resource)
+        return self.context
 
     def _mark_content(self) -> None:
         for section in self.stack:
@@ -301,7 +313,8 @@ class _Reader:
                 if (self.stack and self.stack[-1].prose) or is_news_line(content):
                     self.open = None
                     return LineRole.PROSE
-                return self._entry(entry, location, indent)
+                # Every link of a plain bullet is an http(s) URL, so none is local.
+                return self._entry(entry, location, indent, external=entry.links)
         text = preclean(content)
         if not content or _PLACEHOLDER.match(text):
             return LineRole.PROSE
@@ -325,8 +338,12 @@ class _Reader:
             return self._skip(location, Severity.ERROR, Code.UNCLOSED_LINK, f"skipped: broken link: {error}")
         return self._entry(entry, location, indent)
 
-    def _entry(self, entry: Entry | None, location: Location, indent: int) -> LineRole:
-        external = [link for link in entry.links if not is_local_url(link.url)] if entry else []
+    def _entry(
+        self, entry: Entry | None, location: Location, indent: int, external: list[Link] | None = None
+    ) -> LineRole:
+        """Add the paper of ``entry``; ``external`` are its links that are not local, when the caller knows them."""
+        if external is None:
+            external = [link for link in entry.links if not is_local_url(link.url)] if entry else []
         if entry is None or not entry.title:
             self.open = None
             if entry is not None and (external or entry.has_tag):
@@ -489,6 +506,8 @@ class _Reader:
                             f"link [{link.label}] has an invalid URL {link.url!r}; it is not exported",
                         )
                     )
+            if record.year is not None and record.venue is not None:
+                continue  # the checks below are about a missing year or venue
             arxiv = arxiv_id_of(record.links)
             venue = self.catalogue.find(record.venue) if record.venue else None
             preprint = record.venue is None or (venue is not None and venue.kind == "preprint")
