@@ -250,6 +250,18 @@ def test_normalise_title_matches_reference_on_ascii(value):
 
 
 @settings(max_examples=300, deadline=None)
+@given(
+    prefix=st.sampled_from(
+        ["https://openreview.net/forum?id=", "http://www.openreview.net/pdf?id=", "https://openreview.net/forum?", ""]
+    ),
+    tail=st.text(alphabet="aZ09_-%2+&#=?/. \tı", max_size=12),
+)
+def test_openreview_id_matches_reference(prefix, tail):
+    url = prefix + tail
+    assert identifiers.openreview_id_from_url(url) == reference.openreview_id_from_url(url)
+
+
+@settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
 def test_url_helpers_match_reference_on_any_text(tail):
     for url in (tail, "https://" + tail, "http://openreview.net/" + tail, "https://arxiv.org/abs/" + tail):

@@ -51,9 +51,15 @@ def doi_from_url(url: str) -> str | None:
 
 
 _URLSPLIT_REMOVES = re.compile("[\t\r\n]")
+# The usual OpenReview link, whose id urlsplit and parse_qs return unchanged: no percent-escapes,
+# no "+", no other query field and no fragment.
+_PLAIN_OPENREVIEW = re.compile(r"https?://(?:www\.)?openreview\.net/(?:forum|pdf)\?id=([A-Za-z0-9_\-]+)")
 
 
 def openreview_id_from_url(url: str) -> str | None:
+    plain = _PLAIN_OPENREVIEW.fullmatch(url)
+    if plain:
+        return plain.group(1)
     # A cheap test first. urlsplit deletes tabs and newlines before it reads the host, so a URL
     # that has them takes the full path.
     if "openreview.net" not in url.lower() and not _URLSPLIT_REMOVES.search(url):

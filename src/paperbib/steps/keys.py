@@ -174,11 +174,28 @@ def title_words(title: str) -> list[str]:
         # Every ASCII character other than those in _JOINING maps to itself or to a separator, so
         # the per-character mapping below reduces to dropping those.
         return _WORD.findall(text.translate(_ASCII_JOINING).lower())
-    return _WORD.findall("".join(_key_character(char) for char in text).lower())
+    return _WORD.findall(text.translate(_KEY_CHARACTERS).lower())
+
+
+class _KeyCharacters(dict[int, str]):
+    """A ``str.translate`` table that fills itself with ``_key_character`` on first use of a character.
+
+    It keeps at most ``_KEY_CHARACTERS_KEPT`` characters, so text in many scripts cannot grow it without bound.
+    """
+
+    def __missing__(self, code: int) -> str:
+        value = _key_character(chr(code))
+        if len(self) < _KEY_CHARACTERS_KEPT:
+            self[code] = value
+        return value
+
+
+_KEY_CHARACTERS_KEPT = 4096
 
 
 _WORD = re.compile(r"[a-z0-9]+")
 _ASCII_JOINING = str.maketrans(dict.fromkeys(char for char in _JOINING if char.isascii()))
+_KEY_CHARACTERS = _KeyCharacters()
 
 
 @lru_cache(maxsize=4096)
@@ -207,7 +224,10 @@ def venue_id(record: Record) -> str:
         venue = "arxiv"
     else:
         venue = ""
-    return re.sub(r"[^a-z0-9]", "", venue.lower())
+    return _NOT_ALPHANUMERIC.sub("", venue.lower())
+
+
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]")
 
 
 def venue_prefix(record: Record) -> str:
