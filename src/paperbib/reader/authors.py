@@ -14,6 +14,8 @@ _AFFILIATION = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _PERSON_SEPARATOR = re.compile(r"\s*(?:;|&|\band\b|\bAnd\b)\s*")
 _PARTICLES = frozenset("van von der den de del della di da du la le bin al".split())
 _NAME = re.compile(r"^[^\W\d_][\w.'’\-]*(?:\s+[^\W\d_][\w.'’\-]*){0,4}$")
+_NAME_SEPARATOR = re.compile(r"\s*(?:,|;|&|\band\b)\s*")
+_FINAL_INITIAL = re.compile(r"(?:^|\s)[A-Z]\.$")
 
 
 def split_affiliation(text: str) -> tuple[str, str]:
@@ -31,7 +33,7 @@ def looks_like_authors(text: str) -> bool:
         return False
     if _ET_AL.search(text):
         return True
-    people = [part for part in re.split(r"\s*(?:,|;|&|\band\b)\s*", text) if part]
+    people = [part for part in _NAME_SEPARATOR.split(text) if part]
     if not people or not all(_NAME.match(person) and _capitalised(person) for person in people):
         return False
     return len(people) > 1 or " " in text
@@ -65,7 +67,7 @@ def parse_authors(text: str) -> list[Author]:
 def _trim(text: str) -> str:
     """Strip spaces, commas and a final period, but keep the period of a final initial ("Alexander M.")."""
     text = text.strip(" ,")
-    while text.endswith(".") and not re.search(r"(?:^|\s)[A-Z]\.$", text):
+    while text.endswith(".") and not _FINAL_INITIAL.search(text):
         text = text[:-1].rstrip(" ,")
     return text
 
