@@ -368,6 +368,9 @@ def _apply_tail(text: str, entry: Entry, catalogue: Catalogue, require_separator
     """
     if entry.has_tag and require_separator:
         return text
+    end = text.strip().rstrip(" .").rstrip()[-1:]
+    if not end.isdigit() and end != ")":
+        return text  # both tails end in a digit, or in ")" after an arXiv ID or year
     rest = text.strip()
     venue: VenueText | None = None
     arxiv_id: str | None = None
