@@ -253,8 +253,10 @@ class _Reader:
 
     def _pseudo_heading(self, line: str, index: int, location: Location) -> bool:
         """Bold lines such as ``**2019**``, bare year lines and ``<summary>`` act as headings below the others."""
-        summary = _SUMMARY.search(line)
-        if _DETAILS_END.search(line) and not summary:
+        # Both tags start with "<", which most lines do not contain.
+        html = "<" in line
+        summary = _SUMMARY.search(line) if html else None
+        if html and _DETAILS_END.search(line) and not summary:
             while self.stack and self.stack[-1].context.level >= _PSEUDO_LEVEL:
                 self.stack.pop()
             self.context = None
