@@ -14,7 +14,7 @@ accepts only text on which those functions are known to give that split:
   space, so no leading venue tag or ``2019-VENUE-`` prefix matches;
 - URLs that start with ``http://`` or ``https://`` and have no white space, parentheses, brackets,
   angle brackets or backslashes, so every link is external and its URL is taken as written;
-- white space between the link groups and before the trailing text.
+- nothing but spaces or tabs between the link groups, and white space before the trailing text.
 
 Any other line returns None here and takes the full path. tests/test_fast_paths.py compares the
 records of both paths.
