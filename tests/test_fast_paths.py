@@ -593,3 +593,43 @@ def test_reader_fast_path_matches_full_path_at_edges(heading: str, bullet: str):
     )
     fast, full = _read_both_ways(Source("edges.md", text))
     _assert_same_reading(fast, full, text)
+
+
+_AUTHOR_PIECES = st.sampled_from(
+    [
+        "Jane Doe",
+        "J. Roe",
+        "van der Berg",
+        "Li, Yuncheng",
+        ", ",
+        " and ",
+        " & ",
+        "; ",
+        " ",
+        ".",
+        "et al.",
+        "ET AL",
+        "et. al",
+        "Al",
+        "al",
+        "(Google)",
+        "（Lab）",
+        ")",
+        "Ǆ",
+        "İ",
+        "ſ",
+        "é",
+        "2020",
+        "*",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_AUTHOR_PIECES, max_size=8).map("".join))
+def test_author_parsing_matches_reference(value):
+    from paperbib.reader import authors
+
+    assert authors.split_affiliation(value) == reference.split_affiliation(value)
+    assert authors.looks_like_authors(value) == reference.looks_like_authors(value)
+    assert authors.parse_authors(value) == reference.parse_authors(value)
