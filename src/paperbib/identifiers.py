@@ -109,9 +109,11 @@ def _url_identifiers(url: str) -> list[tuple[str, str]]:
         doi = doi_from_url(url)
         if doi:
             found.append(("doi", doi))
-    openreview = openreview_id_from_url(url)
-    if openreview:
-        found.append(("openreview", openreview))
+    # openreview_id_from_url returns None for any other URL; this test is the same as its own cheap one.
+    if "openreview.net" in folded or "\t" in url or "\r" in url or "\n" in url:
+        openreview = openreview_id_from_url(url)
+        if openreview:
+            found.append(("openreview", openreview))
     for name, host, pattern, group in _HOST_PATTERNS:
         if host in url:
             match = pattern.match(url)
