@@ -168,7 +168,7 @@ _JOINING = frozenset("'’‘&-\u2010\u2011")
 
 def title_words(title: str) -> list[str]:
     """ASCII words of a title for keys: math removed, quotes and hyphens dropped, other scripts transliterated."""
-    text = "".join(chunk for is_math, chunk in split_math(title) if not is_math)
+    text = "".join(chunk for is_math, chunk in split_math(title) if not is_math) if "$" in title else title
     text = unicodedata.normalize("NFC", text)
     if text.isascii():
         # Every ASCII character other than those in _JOINING maps to itself or to a separator, so
