@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import json
 import sys
@@ -633,3 +634,18 @@ def test_author_parsing_matches_reference(value):
     assert authors.split_affiliation(value) == reference.split_affiliation(value)
     assert authors.looks_like_authors(value) == reference.looks_like_authors(value)
     assert authors.parse_authors(value) == reference.parse_authors(value)
+
+
+def test_process_in_place_matches_copies(generated_list: Path):
+    from paperbib.pipeline import process
+
+    source = read_source(str(generated_list))
+    given = read_markdown(source)
+    untouched = copy.deepcopy(given.records)
+    copied = process(given.records, given.diagnostics)
+    assert given.records == untouched
+
+    owned = read_markdown(source)
+    in_place = process(owned.records, owned.diagnostics, copy=False)
+    assert in_place.records == copied.records
+    assert in_place.diagnostics == copied.diagnostics
