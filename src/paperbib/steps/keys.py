@@ -12,7 +12,6 @@ are listed in ``KEY_FIELDS``, and docs/keys.md describes the language.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections import defaultdict
@@ -270,6 +269,9 @@ def _formatted_keys(records: list[Record], key_format: KeyFormat) -> list[str]:
 
 def identity_hash(record: Record) -> str:
     """Six hex digits from what identifies the paper itself (link or arXiv ID, and title), never its position."""
+    # Imported here because hashlib loads OpenSSL, which takes milliseconds, and most keys need no hash.
+    import hashlib
+
     identity = f"{record.ids.arxiv_base or record.paper_url or ''}\n{record.title}"
     return hashlib.sha1(identity.encode("utf-8")).hexdigest()[:6]
 
