@@ -274,3 +274,10 @@ def parse_authors(text: str) -> list[Author]:
     if et_al and found:
         found.append(authors.ET_AL)
     return found
+
+
+def clean_title(text: str) -> str:
+    title = re.sub(r"[ \t\n\r\f\v]+", " ", text).strip()
+    if title.endswith(".") and not title.endswith("..") and len(title) > 1:
+        title = title[:-1].rstrip()
+    return title

@@ -244,6 +244,12 @@ def test_title_conversion_matches_reference_on_any_text(value):
 
 
 @settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\n\r\f\v\u00a0\u2003a.…", max_size=12))
+def test_clean_title_matches_reference(value):
+    assert text.clean_title(value) == reference.clean_title(value)
+
+
+@settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(codec="ascii"), max_size=40))
 def test_normalise_title_matches_reference_on_ascii(value):
     # ASCII titles take a translation table instead of the per-character Unicode look-ups.
@@ -284,6 +290,7 @@ def _reference_functions() -> dict[object, object]:
         text.split_math: reference.split_math,
         text.unescape_markdown: reference.unescape_markdown,
         text.normalise_title: reference.normalise_title,
+        text.clean_title: reference.clean_title,
         latex.title_to_latex: reference.title_to_latex,
         latex.convert_value: reference.convert_value,
         latex.escape_text: reference.escape_text,

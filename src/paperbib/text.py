@@ -7,6 +7,7 @@ import unicodedata
 
 _MARKDOWN_ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+_ASCII_SPACE_NOT_BLANK = re.compile(r"[\t\n\r\f\v]")
 _ASCII_KEPT_MARKS = "#$+<=>^`|~"
 # What normalise_title makes of each ASCII character: letters in lowercase, digits as they are,
 # kept marks with a space on each side, and a space for everything else.
@@ -110,7 +111,9 @@ def clean_title(text: str) -> str:
     No-break spaces are kept because they are part of the title. An ellipsis (``...`` or ``…``)
     is not a list period and is kept.
     """
-    title = _ASCII_SPACE.sub(" ", text).strip()
+    # The substitution changes nothing unless there is a run of spaces or another ASCII white space character.
+    title = _ASCII_SPACE.sub(" ", text) if "  " in text or _ASCII_SPACE_NOT_BLANK.search(text) else text
+    title = title.strip()
     if title.endswith(".") and not title.endswith("..") and len(title) > 1:
         title = title[:-1].rstrip()
     return title
