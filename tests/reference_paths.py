@@ -281,3 +281,14 @@ def clean_title(text: str) -> str:
     if title.endswith(".") and not title.endswith("..") and len(title) > 1:
         title = title[:-1].rstrip()
     return title
+
+
+def preclean(text: str) -> str:
+    from paperbib.reader import entries
+
+    text = entries._HTML_COMMENT.sub("", text)
+    text = entries._COMMENT_LINK.sub("", text)
+    text = entries._SUPERSCRIPT.sub(lambda match: entries._superscript(match.group(1)), text)
+    text = entries._SUBSCRIPT.sub(r"\1", text)
+    text = entries._TAGS.sub("", text)
+    return text.replace("&nbsp;", " ").strip()

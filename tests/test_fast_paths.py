@@ -656,3 +656,37 @@ def test_process_in_place_matches_copies(generated_list: Path):
     in_place = process(owned.records, owned.diagnostics, copy=False)
     assert in_place.records == copied.records
     assert in_place.diagnostics == copied.diagnostics
+
+
+_MARKUP_TEXT = st.sampled_from(
+    [
+        "a",
+        " ",
+        "<",
+        ">",
+        "<!--",
+        "-->",
+        "[//]",
+        "[/",
+        "/]",
+        ": #",
+        "<sup>",
+        "</sup>",
+        "<SUB>",
+        "</sub>",
+        "2",
+        "<b>",
+        "</b>",
+        "<span x>",
+        "&nbsp;",
+        "\u00a0",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_MARKUP_TEXT, max_size=10).map("".join))
+def test_preclean_matches_reference(value):
+    from paperbib.reader.entries import preclean
+
+    assert preclean(value) == reference.preclean(value)

@@ -79,11 +79,15 @@ class Entry:
 
 def preclean(text: str) -> str:
     """Remove HTML comments and ``[//]: #`` comments, and turn ``<sup>2</sup>`` into ``²``."""
-    text = _HTML_COMMENT.sub("", text)
-    text = _COMMENT_LINK.sub("", text)
-    text = _SUPERSCRIPT.sub(lambda match: _superscript(match.group(1)), text)
-    text = _SUBSCRIPT.sub(r"\1", text)
-    text = _TAGS.sub("", text)
+    # Every pattern but the comment link starts with "<", which most lines do not contain.
+    if "<" in text:
+        text = _HTML_COMMENT.sub("", text)
+    if "[//]" in text:
+        text = _COMMENT_LINK.sub("", text)
+    if "<" in text:
+        text = _SUPERSCRIPT.sub(lambda match: _superscript(match.group(1)), text)
+        text = _SUBSCRIPT.sub(r"\1", text)
+        text = _TAGS.sub("", text)
     return text.replace("&nbsp;", " ").strip()
 
 
