@@ -103,8 +103,9 @@ def _register(
     by_arxiv: dict[str, int],
     by_title: dict[tuple[str, str, int | None], list[int]],
 ) -> None:
-    if record.ids.arxiv_base:
-        by_arxiv.setdefault(record.ids.arxiv_base, index)
+    arxiv = record.ids.arxiv_base
+    if arxiv:
+        by_arxiv.setdefault(arxiv, index)
     if title_key is None:
         return
     indexes = by_title.setdefault(title_key, [])
