@@ -9,7 +9,7 @@ _MARKDOWN_ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _ASCII_SPACE_NOT_BLANK = re.compile(r"[\t\n\r\f\v]")
 _ASCII_KEPT_MARKS = "#$+<=>^`|~"
-# What normalise_title makes of each ASCII character: letters in lowercase, digits as they are,
+# The comparison form of each ASCII character for normalise_title: letters in lowercase, digits as they are,
 # kept marks with a space on each side, and a space for everything else.
 _ASCII_COMPARISON_FORM = str.maketrans(
     {
