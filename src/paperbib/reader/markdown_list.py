@@ -379,7 +379,8 @@ class _Reader:
         )
 
         self.result.records.append(record)
-        self.entries[id(record)] = entry
+        if entry.problems:
+            self.entries[id(record)] = entry  # _finish reports the problems; most entries have none
         for section in self.stack:
             section.info.papers += 1
         self.open = _Open(record, indent, bool(_ABBREVIATION.match(entry.title)) and not entry.authors)
