@@ -27,6 +27,7 @@ from paperbib.reader.markdown_list import ReadResult, read_markdown
 from paperbib.reader.plain_entry import parse_plain_entry
 from paperbib.source import Source, read_source
 from paperbib.steps import keys
+from paperbib.venues import default_catalogue
 
 GENERATED_PAPERS = 400
 
@@ -690,3 +691,53 @@ def test_preclean_matches_reference(value):
     from paperbib.reader.entries import preclean
 
     assert preclean(value) == reference.preclean(value)
+
+
+_TAIL_PIECES = st.sampled_from(
+    [
+        "Sparse Models",
+        ". ",
+        "Jane Doe",
+        " and John Roe",
+        " et al.",
+        " ICLR",
+        " CVPR",
+        " 2020",
+        " '21",
+        "arXiv:2101.00001",
+        " (arXiv:2101.00001)",
+        " (arXiv 2020)",
+        " arXiv 2020",
+        "(",
+        ")",
+        ".",
+        " ",
+        "\n",
+        "\u0662\u0660",
+        "\u00b2",
+        " NeurIPS Workshop",
+        ",",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_TAIL_PIECES, max_size=8).map("".join), st.booleans(), st.booleans())
+def test_apply_tail_early_return_matches_full(value, require_separator, with_authors):
+    from paperbib.reader import entries
+
+    catalogue = default_catalogue()
+
+    def run() -> tuple[str, entries.Entry]:
+        entry = entries.Entry(title="")
+        if with_authors:
+            result = entries._apply_tail_with_authors(value, entry, catalogue)
+        else:
+            result = entries._apply_tail(value, entry, catalogue, require_separator)
+        return result, entry
+
+    fast = run()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(entries, "_may_end_in_tail", lambda text: True)
+        full = run()
+    assert fast == full

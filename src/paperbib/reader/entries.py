@@ -370,11 +370,8 @@ def _apply_tail(text: str, entry: Entry, catalogue: Catalogue, require_separator
     With ``require_separator`` the tail must follow a period or a closing parenthesis, as in
     ``Title. Authors et al. CVPR 2019``, so that a title that ends in a venue name stays whole.
     """
-    if entry.has_tag and require_separator:
+    if (entry.has_tag and require_separator) or not _may_end_in_tail(text):
         return text
-    end = text.strip().rstrip(" .").rstrip()[-1:]
-    if not end.isdigit() and end != ")":
-        return text  # both tails end in a digit, or in ")" after an arXiv ID or year
     rest = text.strip()
     venue: VenueText | None = None
     arxiv_id: str | None = None
@@ -425,12 +422,21 @@ def _apply_tail(text: str, entry: Entry, catalogue: Catalogue, require_separator
     return title
 
 
+def _may_end_in_tail(text: str) -> bool:
+    """Return False when ``_apply_tail`` would find no tail in ``text``: both tails end in a digit, or in
+    ``)`` after an arXiv ID or a year."""
+    end = text.strip().rstrip(" .").rstrip()[-1:]
+    return end.isdigit() or end == ")"
+
+
 def _apply_tail_with_authors(text: str, entry: Entry, catalogue: Catalogue) -> str:
     """Read ``Title. Authors. VENUE YEAR`` before the links of an entry, but only when authors are present.
 
     Without authors, ``Title. ICLR 2020`` in front of links is taken as the whole title, because the
     venue then comes from a heading or a tag and the title may end in a venue name.
     """
+    if not _may_end_in_tail(text):
+        return text
     trial = Entry(title="")
     title = _apply_tail(text, trial, catalogue, require_separator=True)
     if not trial.authors:
