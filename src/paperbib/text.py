@@ -129,12 +129,29 @@ def normalise_title(title: str) -> str:
         # casefold is lower, and the ASCII symbols (category S) plus "#" are the kept marks.
         return " ".join(title.translate(_ASCII_COMPARISON_FORM).split())
     folded = unicodedata.normalize("NFKC", title).casefold()
-    kept = []
-    for char in folded:
+    return " ".join(folded.translate(_COMPARISON_FORM).split())
+
+
+class _ComparisonForm(dict[int, str]):
+    """A ``str.translate`` table of the comparison form of each case-folded character, filled on first use:
+    letters and digits as they are, ``#``, ``+`` and symbols with a space on each side, and a space for
+    everything else.
+
+    It keeps at most ``_COMPARISON_FORM_KEPT`` characters, so text in many scripts cannot grow it without bound.
+    """
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
         if char.isalnum():
-            kept.append(char)
+            value = char
         elif char in "#+" or unicodedata.category(char).startswith("S"):
-            kept.append(f" {char} ")
+            value = f" {char} "
         else:
-            kept.append(" ")
-    return " ".join("".join(kept).split())
+            value = " "
+        if len(self) < _COMPARISON_FORM_KEPT:
+            self[code] = value
+        return value
+
+
+_COMPARISON_FORM_KEPT = 4096
+_COMPARISON_FORM = _ComparisonForm()
