@@ -528,7 +528,7 @@ def _bullets(draw: st.DrawFn) -> str:
         draw(st.lists(_PLAIN_PIECES, min_size=1, max_size=5)), markup if odd_part == "title" else [], position
     )
     rest = _text(draw(st.lists(_PLAIN_PIECES, max_size=4)), markup if odd_part == "rest" else [], position)
-    count = draw(st.integers(1 if odd_part in ("link", "url") else 0, 3))
+    count = draw(st.integers(0 if odd_part == "title" else 1, 3))
     odd_link = draw(st.integers(0, max(count - 1, 0)))
     parts = [title, draw(st.sampled_from([" ", " ", "  ", "\t", "", "\u00a0"]))]
     for index in range(count):
