@@ -2,7 +2,8 @@
 are papers.
 
 The reader works line by line with regular expressions, without a Markdown parser, to stay fast on long
-lists: 100,000 generated entries of four layouts read in 8 to 12 s on a busy 2-core machine (Python 3.11).
+lists: the 100,000-paper list of benchmarks/generate.py reads in about 3 s of CPU time (Python 3.11, a
+2-core machine shared with other jobs), because most of its bullets take the fast path of plain_entry.py.
 Every line gets a LineRole, and every line that looks like a paper but does not become one gets a Diagnostic.
 """
 
