@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -740,4 +741,59 @@ def test_apply_tail_early_return_matches_full(value, require_separator, with_aut
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(entries, "_may_end_in_tail", lambda text: True)
         full = run()
+    assert fast == full
+
+
+_LINK_TEXT = st.sampled_from(
+    [
+        "[[",
+        "]]",
+        "[",
+        "]",
+        "(",
+        ")",
+        "](",
+        ")]",
+        "a",
+        " pdf ",
+        " ",
+        "\\",
+        "!",
+        "<",
+        ">",
+        "https://x.org/a",
+        "#x",
+        "[[paper](https://x.org/a)]",
+        "[[](https://x.org/a)]",
+        "[[code]()]",
+        "[x](y)",
+        "[x][r]",
+        "![b](https://x.org/b.svg)",
+        "[[a](x(y)]",
+        "[[a](x)y)]",
+        "[[a](x y)]",
+        "[[a]( x )]",
+        '[[a](x "t")]',
+        "[[a](<x>)]",
+        "[[a\\](x)]",
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_LINK_TEXT, max_size=10).map("".join))
+def test_scan_links_group_pattern_matches_full(value):
+    from paperbib.reader import links
+    from paperbib.reader.inline import LinkSyntaxError
+
+    def scan() -> object:
+        try:
+            return links.scan_links(value)
+        except LinkSyntaxError as error:
+            return str(error)
+
+    fast = scan()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(links, "_PLAIN_GROUP", re.compile(r"(?!)"))
+        full = scan()
     assert fast == full
