@@ -431,7 +431,12 @@ class _Reader:
                 tokens = scan_links(preclean(stripped))
             except LinkSyntaxError:
                 tokens = []
-            continued = self._continue_open(stripped, len(line) - len(line.lstrip()), tokens)
+            try:
+                continued = self._continue_open(stripped, len(line) - len(line.lstrip()), tokens)
+            except LinkSyntaxError as error:
+                # The second line of a multi-line entry, read as that entry's title and links.
+                self.open = None
+                return self._skip(location, Severity.ERROR, Code.UNCLOSED_LINK, f"skipped: broken link: {error}")
             if continued is not None:
                 return continued
         if _HTML_LINE.match(stripped) and not stripped.startswith(("<b>", "<strong>")):
