@@ -6,7 +6,7 @@ An entry is a title with optional venue tag, links, venue-and-year text and auth
 - ``**[ICLR 2024]** Title ...``, ``[**CVPR'25**] Title ...``, ``[NeurIPS, 2024] Title ...``, ``[arXiv] Title ...``
 - ``[[VENUE](url)] Title.`` where the first link's label is the venue
 - ``2019-ICLR-[Title](url)`` and ``2019.7-[Title](url)`` (a preprint with year and month)
-- ``[Title](url)`` and ``[**Title.**](url)``: the title is the link text
+- ``[Title](url)``, ``[**Title.**](url)`` and reference links such as ``[Title][ref]``: the title is the link text
 - ``Title <br> Venue Year [[Paper]](url)``
 - ``Title. Authors et al. VENUE YEAR`` and ``Title. arXiv:1503.02531``, without links
 """
@@ -22,7 +22,18 @@ from paperbib.diagnostics import Code, Severity
 from paperbib.identifiers import arxiv_id_from_url, arxiv_year
 from paperbib.model import Author, Link
 from paperbib.reader.authors import looks_like_authors, parse_authors, split_affiliation
-from paperbib.reader.links import BADGE, BARE_LABEL, BRACKETED, GROUP, IMAGE, PLAIN, REFERENCE, LinkToken, scan_links
+from paperbib.reader.links import (
+    BADGE,
+    BARE_LABEL,
+    BRACKETED,
+    GROUP,
+    IMAGE,
+    PLAIN,
+    REFERENCE,
+    LinkToken,
+    reference_label,
+    scan_links,
+)
 from paperbib.reader.venue_text import VenueText, is_venue_like, parse_venue_text, two_digit_year
 from paperbib.text import clean_title, unescape_markdown
 from paperbib.venues import Catalogue
@@ -141,7 +152,7 @@ def parse_entry(
     rest = _take_leading_venue(text, entry, catalogue, tokens)
     # Link scanning is a pure function of the text, so the caller's tokens stay valid for equal text.
     if tokens is None or rest != text:
-        tokens = scan_links(rest)
+        tokens = scan_links(rest, references)
     position, title_done = _take_title(rest, tokens, entry, catalogue)
     segments = _collect_after_title(rest, tokens, position, entry, references)
     return read_segments(entry, segments, title_done, catalogue)
@@ -258,12 +269,15 @@ def _take_title(text: str, tokens: list[LinkToken], entry: Entry, catalogue: Cat
         entry.links.append(Link(tokens[index].label, tokens[index].url))
         position = _skip_space(text, tokens[index].end)
         index += 1
-    if index < len(tokens) and tokens[index].start == position and tokens[index].style == PLAIN:
+    if index < len(tokens) and tokens[index].start == position and tokens[index].style in (PLAIN, REFERENCE):
         token = tokens[index]
         title = clean_entry_title(token.label)
         if title and title.lower() not in GENERIC_LABELS:
             entry.title = title
-            entry.links.insert(0, Link("paper", token.url))
+            if token.url or token.style == PLAIN:
+                entry.links.insert(0, Link("paper", token.url))
+            else:
+                entry.problems.append(_undefined_reference(token))
             end = token.end
             if text.startswith("**", end):
                 end += 2
@@ -305,17 +319,11 @@ def _collect_after_title(
             segments.append("".join(current))
             current.clear()
         elif token.style == REFERENCE:
-            url = references.get(token.ref.lower())
+            url = token.url or references.get(reference_label(token.ref))
             if url:
                 entry.links.append(Link(token.label, url))
             else:
-                entry.problems.append(
-                    (
-                        Code.MALFORMED_LINK,
-                        Severity.WARNING,
-                        f"reference link [{token.label}][{token.ref}] has no definition '[{token.ref}]: URL'",
-                    )
-                )
+                entry.problems.append(_undefined_reference(token))
             segments.append("".join(current))
             current.clear()
         elif token.style in (BADGE, IMAGE):
@@ -326,6 +334,14 @@ def _collect_after_title(
     if kept and not kept[0] and entry.title:
         kept = kept[1:]
     return [segment for segment in kept if not _NOTE_ONLY.match(segment)] if entry.title else _first_kept(kept)
+
+
+def _undefined_reference(token: LinkToken) -> tuple[Code, Severity, str]:
+    return (
+        Code.MALFORMED_LINK,
+        Severity.WARNING,
+        f"reference link [{token.label}][{token.ref}] has no definition '[{token.ref}]: URL'",
+    )
 
 
 def _first_kept(segments: list[str]) -> list[str]:

@@ -20,7 +20,7 @@ from paperbib.reader.authors import looks_like_authors, parse_authors
 from paperbib.reader.entries import Entry, arxiv_id_of, parse_entry, preclean
 from paperbib.reader.headings import HeadingContext, heading_text, parse_heading
 from paperbib.reader.inline import LinkSyntaxError
-from paperbib.reader.links import IMAGE, LinkToken, scan_links
+from paperbib.reader.links import IMAGE, LinkToken, reference_label, scan_links
 from paperbib.reader.plain_entry import parse_plain_entry
 from paperbib.reader.sections import (
     is_badge_line,
@@ -143,7 +143,7 @@ class _Reader:
                 continue
             match = _REFERENCE_DEFINITION.match(line)
             if match and match.group("label") != "//":
-                references.setdefault(match.group("label").lower(), match.group("url"))
+                references.setdefault(reference_label(match.group("label")), match.group("url"))
         return references
 
     # -- the line loop -------------------------------------------------------------------------------
@@ -323,7 +323,7 @@ class _Reader:
             return LineRole.PROSE
         self._mark_content()
         try:
-            tokens = scan_links(text)
+            tokens = scan_links(text, self.references)
             if is_navigation(text, tokens):
                 self.open = None
                 return LineRole.NAVIGATION
@@ -428,7 +428,7 @@ class _Reader:
             return LineRole.PROSE
         if self.open is not None and line[:1] in (" ", "\t"):
             try:
-                tokens = scan_links(preclean(stripped))
+                tokens = scan_links(preclean(stripped), self.references)
             except LinkSyntaxError:
                 tokens = []
             continued = self._continue_open(stripped, len(line) - len(line.lstrip()), tokens)

@@ -1,0 +1,109 @@
+"""Reference-style links (``[text][ref]``, ``[text][]``, ``[text]``, ``[[text][ref]]``) as titles and as links."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, PAPERS, TRICKY
+from paperbib.diagnostics import Code
+from paperbib.reader.links import REFERENCE, scan_links
+from paperbib.reader.markdown_list import LineRole, read_markdown
+from paperbib.source import Source, read_source
+
+FIXTURE = FIXTURES / "layouts" / "reference_links.md"
+
+# title -> (line, URL of the paper link or None, labels of all links)
+EXPECTED = {
+    "Sparse Routing Tables": (4, "https://openreview.net/forum?id=srpaper", ["paper", "code"]),
+    "Pruned Attention Heads": (5, "https://openreview.net/forum?id=prunedheads", ["paper"]),
+    "Token Merging Revisited": (6, "https://openreview.net/forum?id=tokenmerge", ["paper"]),
+    "Quantised Adapters": (7, "https://openreview.net/forum?id=qadapt", ["paper", "code"]),
+    "Collapsed Label Networks": (8, "https://openreview.net/forum?id=collapsed", ["paper"]),
+    "Shortcut Label Networks": (9, "https://openreview.net/forum?id=shortcut", ["paper"]),
+    "Undefined Label Networks": (10, None, []),
+    "Doubly Bracketed Title": (11, "https://openreview.net/forum?id=tm2", ["paper"]),
+    "Grouped Shortcut Link": (12, "https://openreview.net/forum?id=grouped", ["paper", "code"]),
+    "Mixed Case Labels": (13, "https://openreview.net/forum?id=srpaper", ["PAPER"]),
+}
+
+
+@pytest.fixture(scope="module")
+def result():
+    return read_markdown(read_source(str(FIXTURE)))
+
+
+def test_reference_titles_are_read(result):
+    titles = {record.title: record for record in result.records}
+    assert sorted(titles) == sorted(EXPECTED)
+    for title, (line, url, labels) in EXPECTED.items():
+        record = titles[title]
+        assert record.location.line == line, title
+        assert record.paper_url == url, title
+        assert [link.label for link in record.links] == labels, title
+
+
+def test_reference_lines_are_papers_or_reported(result):
+    for line in range(4, 14):
+        assert result.roles[line - 1] == LineRole.PAPER, line
+    assert result.skipped == []
+
+
+def test_undefined_reference_title_is_reported(result):
+    findings = [d for d in result.diagnostics if d.location.line == 10]
+    assert {d.code for d in findings} == {Code.MALFORMED_LINK, Code.NO_LINKS}
+    message = next(d.message for d in findings if d.code == Code.MALFORMED_LINK)
+    assert "[missing]" in message
+
+
+def test_reference_title_before_code_link_is_not_pb102():
+    text = "# 2023\n## ICLR-2023\n- [A Referenced Title][r] [[code](https://github.com/x/y)]\n\n[r]: https://x.org/p\n"
+    result = read_markdown(Source("list.md", text))
+    assert [record.title for record in result.records] == ["A Referenced Title"]
+    assert [d.code for d in result.diagnostics if d.code == Code.EMPTY_TITLE] == []
+
+
+def test_shortcut_without_definition_is_no_link():
+    assert scan_links("[Only Text] here", {"other": "https://x.org"}) == []
+    assert scan_links("[Only Text] here") == []
+
+
+def test_reference_token_forms():
+    references = {"r": "https://x.org/r", "paper": "https://x.org/p", "a  b": "unused"}
+    cases = {
+        "[T][r]": ("T", "r", "https://x.org/r"),
+        "[T][R]": ("T", "R", "https://x.org/r"),
+        "[paper][]": ("paper", "paper", "https://x.org/p"),
+        "[paper]": ("paper", "paper", "https://x.org/p"),
+        "[[paper][r]]": ("paper", "r", "https://x.org/r"),
+        "[[paper]][r]": ("paper", "r", "https://x.org/r"),
+        "[[paper]]": ("paper", "paper", "https://x.org/p"),
+        "[T][undefined]": ("T", "undefined", ""),
+    }
+    for text, (label, ref, url) in cases.items():
+        tokens = scan_links(text, references)
+        assert len(tokens) == 1, text
+        token = tokens[0]
+        assert (token.style, token.label, token.ref, token.url) == (REFERENCE, label, ref, url), text
+        assert (token.start, token.end) == (0, len(text)), text
+
+
+def test_reference_table_of_contents_is_navigation():
+    text = "# Contents\n- [Quantisation][q]\n- [Pruning][p]\n\n[q]: #quantisation\n[p]: #pruning\n"
+    result = read_markdown(Source("list.md", text))
+    assert result.records == []
+    assert result.roles[1] == LineRole.NAVIGATION
+
+
+def _all_inputs() -> list[Path]:
+    return [PAPERS, *sorted((FIXTURES / "layouts").glob("*.md")), *sorted(TRICKY.glob("*.md"))]
+
+
+@pytest.mark.parametrize("path", _all_inputs(), ids=lambda path: path.name)
+def test_no_link_syntax_leaks_into_titles(path: Path):
+    encoding = "latin-1" if path.name == "latin1.md" else None
+    result = read_markdown(read_source(str(path), encoding))
+    for record in result.records:
+        for fragment in ("[[", "](", ")]", "]["):
+            assert fragment not in record.title, (record.location, record.title)
