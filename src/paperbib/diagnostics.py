@@ -22,7 +22,7 @@ class Code(enum.Enum):
     EMPTY_TITLE = "PB102"
     NO_LINKS = "PB103"
     MALFORMED_URL = "PB104"
-    MALFORMED_LINK = "PB105"  # a reference link without definition, or an invalid arXiv ID in the text
+    MALFORMED_LINK = "PB105"  # a reference link without definition, or an invalid arXiv ID in the text or a link
     RESOURCE_ENTRY = "PB106"  # an entry in a software, dataset or other non-paper section
     NO_VENUE = "PB110"
     NO_YEAR = "PB111"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from paperbib.diagnostics import Code, Severity
-from paperbib.identifiers import arxiv_id_from_url, arxiv_year
+from paperbib.identifiers import arxiv_id_from_url, is_valid_arxiv_id
 from paperbib.model import Author, Link
 from paperbib.reader.authors import looks_like_authors, parse_authors, split_affiliation
 from paperbib.reader.links import (
@@ -423,8 +423,7 @@ def _apply_tail(text: str, entry: Entry, catalogue: Catalogue, require_separator
     if require_separator and not title:
         return text
     if arxiv_id is not None:
-        year = arxiv_year(arxiv_id)
-        if year is None:
+        if not is_valid_arxiv_id(arxiv_id):
             entry.problems.append(
                 (Code.MALFORMED_LINK, Severity.WARNING, f"arXiv:{arxiv_id} is not a valid arXiv ID; it is not exported")
             )

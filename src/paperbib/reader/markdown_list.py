@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from paperbib.diagnostics import Code, Diagnostic, Severity
-from paperbib.identifiers import arxiv_year
+from paperbib.identifiers import arxiv_id_in_url, arxiv_year, is_valid_arxiv_id
 from paperbib.model import Link, Location, Record
 from paperbib.reader.authors import looks_like_authors, parse_authors
 from paperbib.reader.entries import Entry, arxiv_id_of, parse_entry, preclean
@@ -510,6 +510,18 @@ class _Reader:
                             f"link [{link.label}] has an invalid URL {link.url!r}; it is not exported",
                         )
                     )
+                elif "arxiv" in link.url.lower():
+                    arxiv = arxiv_id_in_url(link.url)
+                    if arxiv is not None and not is_valid_arxiv_id(arxiv):
+                        add(
+                            Diagnostic(
+                                location,
+                                Severity.WARNING,
+                                Code.MALFORMED_LINK,
+                                f"link [{link.label}] names arXiv:{arxiv}, which is not a valid arXiv ID;"
+                                " it is not exported as an eprint",
+                            )
+                        )
             if record.year is not None and record.venue is not None:
                 continue  # the checks below are about a missing year or venue
             arxiv = arxiv_id_of(record.links)
