@@ -1,9 +1,14 @@
-"""Title text helpers: math spans, Markdown escapes, normalisation for comparison."""
+"""Title text helpers: math spans, Markdown escapes, emphasis and entities, normalisation for comparison."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _MARKDOWN_ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
@@ -103,6 +108,60 @@ def unescape_markdown(text: str) -> str:
                 out.append(chunk[i])
                 i += 1
     return "".join(out)
+
+
+# Text that may contain emphasis or an entity or numeric character reference; other text needs no parse.
+_INLINE_MARKUP = re.compile(r"[*_]|&#?[0-9A-Za-z]+;")
+# Math spans stand in the parsed text as private-use characters, which CommonMark reads like letters.
+_PLACEHOLDER_BASE = 0xF0000
+
+
+@cache
+def _inline_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    # Links and autolinks are read by the link scanner before a title gets here, so brackets and angle
+    # brackets left in a title are text. Without text_join, escapes and references stay separate tokens.
+    return MarkdownIt("commonmark").disable(["link", "image", "autolink", "text_join"])
+
+
+def remove_emphasis(text: str) -> str:
+    """Remove CommonMark emphasis and decode entity and numeric character references, outside math spans.
+
+    ``**Bold**``, ``__Bold__``, ``*Italic*`` and ``_Italic_`` lose their markers where a CommonMark
+    renderer would make them emphasis, so the underscores of ``snake_case`` stay. ``&amp;``, ``&#39;``
+    and ``&eacute;`` become their characters. Backslash escapes, code spans and HTML tags stay as
+    written, so that ``unescape_markdown`` can run after the other title clean-ups.
+    """
+    if not _INLINE_MARKUP.search(text):
+        return text
+    math: list[str] = []
+    parts: list[str] = []
+    for is_math, chunk in split_math(text):
+        if is_math:
+            parts.append(chr(_PLACEHOLDER_BASE + len(math)))
+            math.append(chunk)
+        else:
+            parts.append(chunk)
+    masked = "".join(parts)
+    if math and any(ord(char) >= _PLACEHOLDER_BASE for char in text):
+        return text  # the text has characters of the placeholder range itself
+    out: list[str] = []
+    for token in _inline_parser().parseInline(masked)[0].children or []:
+        if token.type in ("text", "html_inline"):
+            out.append(token.content)
+        elif token.type == "text_special":
+            out.append(token.markup if token.info == "escape" else token.content)
+        elif token.type == "code_inline":
+            out.append(f"{token.markup}{token.content}{token.markup}")
+        elif token.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+    plain = "".join(out)
+    if math:
+        plain = "".join(
+            math[ord(char) - _PLACEHOLDER_BASE] if ord(char) >= _PLACEHOLDER_BASE else char for char in plain
+        )
+    return plain
 
 
 def clean_title(text: str) -> str:

@@ -35,7 +35,7 @@ from paperbib.reader.links import (
     scan_links,
 )
 from paperbib.reader.venue_text import VenueText, is_venue_like, parse_venue_text, two_digit_year
-from paperbib.text import clean_title, unescape_markdown
+from paperbib.text import clean_title, remove_emphasis, unescape_markdown
 from paperbib.venues import Catalogue
 
 # Link labels that name a kind of link, never a paper title.
@@ -125,7 +125,7 @@ def clean_entry_title(text: str) -> str:
     for marker in ("**", "__"):
         if text.startswith(marker) and text.endswith(marker) and len(text) > 2 * len(marker):
             text = text[len(marker) : -len(marker)]
-    text = text.strip().strip("*").strip()
+    text = remove_emphasis(text).strip().strip("*").strip()
     if text.endswith((" -", " –", " —")):
         text = text[:-2].rstrip()
     if text.startswith('"') and text.endswith('"') and text.count('"') == 2:
@@ -173,7 +173,9 @@ def read_segments(entry: Entry, segments: list[str], title_done: bool, catalogue
     if not title_done:
         title_text = segments.pop(0) if segments else ""
         bold = _BOLD_TITLE.match(title_text)
-        if bold and bold.group("rest").strip(" .,;:-–—"):
+        rest = bold.group("rest").lstrip() if bold else ""
+        # "**Bold** Word Paper" is one title with emphasis in it, so the rest must start with a separator.
+        if bold and rest.strip(" .,;:-–—") and rest[0] in ".,;:|-–—(":
             # "**Title**. Authors. ICLR 2024": the bold span is the title, the rest is read like text after it.
             title_text = bold.group("title")
             segments.insert(0, bold.group("rest").strip().lstrip(".,;:-–—").strip())

@@ -10,6 +10,8 @@ accepts only text on which those functions are known to give that split:
   ``<br>``, and no ``://`` there, so there is no bare URL. A backslash there only hides the next
   character from the link scanner, and none of the characters left can start a link;
 - no ``&nbsp;``, so ``preclean`` changes nothing;
+- no ``*``, ``_`` or ``&`` in the title, so emphasis and character references, which the full path
+  removes and decodes, take the full path;
 - a title that does not start with ``*`` or ``_`` (a bold venue tag) and is followed by white
   space, so no leading venue tag or ``2019-VENUE-`` prefix matches;
 - URLs that start with ``http://`` or ``https://`` and have no white space, parentheses, brackets,
@@ -45,6 +47,8 @@ def parse_plain_entry(content: str, catalogue: Catalogue) -> Entry | None:
         return None
     title, rest = match.group("title", "rest")
     if "://" in title or "&nbsp;" in content or (rest is not None and "://" in rest):
+        return None
+    if "*" in title or "_" in title or "&" in title:
         return None
     entry = Entry(
         title="", links=[Link(label.strip(), url) for label, url in _PLAIN_LINK.findall(match.group("links"))]

@@ -1,0 +1,85 @@
+"""Markdown emphasis, character references, HTML tags and control characters in titles."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import load_tricky
+from exports import export_text
+from paperbib.reader.markdown_list import read_markdown
+from paperbib.source import Source
+from paperbib.text import remove_emphasis
+
+# line -> title, as a CommonMark renderer shows the Markdown of emphasis_entities.md as plain text
+EMPHASIS_TITLES = {
+    4: "Sparse Models Are Not Always Faster",
+    5: "When Small Students Beat Large Teachers",
+    6: "Bold Underscore Markers and Both Kinds",
+    7: "Pruning & Quantisation for <4-bit Models",
+    8: "Drop Tokens #1: a Café of Caches \u2014 Revisited",
+    9: "Keep snake_case_names and file_name_v2 Intact",
+    10: "Math $a*b*c$ and $x_i^*$ Stays, Italic Goes",
+    11: "A Bold Tag, an Italic Tag and Tokens of H2O",
+    12: "An Escaped *Star Stays and Q&A Works",
+    13: "The Linked Title Form",
+    14: "A Lone * Star and 2*3 Arithmetic",
+}
+
+
+@pytest.fixture(scope="module")
+def emphasis():
+    return load_tricky("emphasis_entities.md")
+
+
+def test_emphasis_titles_are_plain_text(emphasis):
+    titles = {record.location.line: record.title for record in emphasis.records}
+    assert titles == EMPHASIS_TITLES
+
+
+def test_emphasis_markers_reach_no_export(emphasis):
+    for format_name in ("bibtex", "biblatex", "csl-json", "ris"):
+        text = export_text(format_name, emphasis)
+        for fragment in ("**", "__", "_Small_", "&amp;", "&lt;", "&#39;", "&eacute;", "<b>", "</i>", "<sup>"):
+            assert fragment not in text, (format_name, fragment)
+
+
+def test_emphasis_titles_in_csl_json(emphasis):
+    items = json.loads(export_text("csl-json", emphasis))
+    assert [item["title"] for item in items] == list(EMPHASIS_TITLES.values())
+
+
+@pytest.mark.parametrize(
+    ("markdown", "plain"),
+    [
+        ("The **Bold** Word", "The Bold Word"),
+        ("The __Bold__ Word", "The Bold Word"),
+        ("The *Italic* Word", "The Italic Word"),
+        ("The _Italic_ Word", "The Italic Word"),
+        ("***Both*** at once", "Both at once"),
+        ("snake_case_names", "snake_case_names"),
+        ("intra_word_ underscores", "intra_word_ underscores"),
+        ("$a*b*c$ and $x_1 y_2$", "$a*b*c$ and $x_1 y_2$"),
+        ("*around $x_1$ math*", "around $x_1$ math"),
+        ("a * b * c", "a * b * c"),
+        ("Q&A and AT&T", "Q&A and AT&T"),
+        ("&amp; &lt; &gt; &quot; &#39; &#x41; &eacute;", "& < > \" ' A é"),
+        ("&notanentity; stays", "&notanentity; stays"),
+        ("\\*escaped\\* stays escaped", "\\*escaped\\* stays escaped"),
+        ("`code*with*stars`", "`code*with*stars`"),
+        ("<span>kept tag</span> *x*", "<span>kept tag</span> x"),
+    ],
+)
+def test_remove_emphasis_follows_commonmark(markdown, plain):
+    assert remove_emphasis(markdown) == plain
+
+
+def test_html_tags_keep_their_text():
+    text = (
+        "# 2023\n## ICLR-2023\n"
+        "- A <b>Bold</b> <strong>Strong</strong> <i>Italic</i> <em>x</em> 10<sup>6</sup> <sup>th</sup>"
+        " [[paper](https://x.org/1)]\n"
+    )
+    (record,) = read_markdown(Source("list.md", text)).records
+    assert record.title == "A Bold Strong Italic x 10\u2076 ^th"
