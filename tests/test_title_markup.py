@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from conftest import load_tricky
 from exports import export_text
+from paperbib.diagnostics import Code, Severity
+from paperbib.pipeline import load
 from paperbib.reader.markdown_list import read_markdown
 from paperbib.source import Source
-from paperbib.text import remove_emphasis
+from paperbib.text import CONTROL_CHARACTERS, remove_emphasis
+from test_cli import assert_clean_error, paperbib
 
 # line -> title, as a CommonMark renderer shows the Markdown of emphasis_entities.md as plain text
 EMPHASIS_TITLES = {
@@ -83,3 +87,58 @@ def test_html_tags_keep_their_text():
     )
     (record,) = read_markdown(Source("list.md", text)).records
     assert record.title == "A Bold Strong Italic x 10\u2076 ^th"
+
+
+# Control characters as they reach a list from terminal output or a damaged file: NUL, a colour
+# escape sequence with BEL, the C1 character NEL, DEL, and a form feed between two words.
+CONTROL_LIST = (
+    "# 2023\n## ICLR-2023\n"
+    "- Zero\x00Byte Inside a Title [[paper](https://x.org/1)]\n"
+    "- \x1b[31mColoured\x1b[0m Title With a Bell\x07 [[paper](https://x.org/2)]\n"
+    "- Next\x85Line and Delete\x7f Characters [[paper](https://x.org/3)]\n"
+    "- Form\x0cFeed Between Words [[paper](https://x.org/4)]\n"
+)
+CONTROL_TITLES = [
+    "ZeroByte Inside a Title",
+    "Coloured Title With a Bell",
+    "NextLine and Delete Characters",
+    "Form Feed Between Words",
+]
+
+
+@pytest.fixture(scope="module")
+def control(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("control") / "control.md"
+    path.write_bytes(CONTROL_LIST.encode("utf-8"))
+    return path
+
+
+def test_control_characters_are_removed(control: Path):
+    bibliography = load(str(control))
+    assert [record.title for record in bibliography.records] == CONTROL_TITLES
+    findings = [d for d in bibliography.diagnostics if d.code is Code.CONTROL_CHARACTER]
+    assert [d.location.line for d in findings] == [3, 4, 5, 6]
+    assert all(d.severity is Severity.WARNING for d in findings)
+    assert "U+0000" in findings[0].message
+    assert "U+001B U+0007" in findings[1].message
+    assert "escape sequence" in findings[1].message
+
+
+@pytest.mark.parametrize("format_name", ["bibtex", "biblatex", "csl-json", "csl-yaml", "ris"])
+def test_control_characters_reach_no_format(control: Path, format_name: str):
+    text = export_text(format_name, load(str(control)))
+    assert CONTROL_CHARACTERS.search(text) is None
+    for fragment in ("\\u00", "[31m", "[0m", "\\x"):
+        assert fragment not in text, fragment
+    for title in CONTROL_TITLES:
+        assert title.split()[0] in text, title
+
+
+def test_nul_file_looks_binary(tmp_path: Path):
+    path = tmp_path / "zeros.md"
+    path.write_bytes(b"\x00" * 3000)
+    export = paperbib("export", str(path))
+    assert_clean_error(export, "zeros.md", "NUL bytes", "looks binary")
+    check = paperbib("check", str(path))
+    assert check.returncode == 1
+    assert "looks binary" in check.stdout.decode("utf-8")

@@ -24,6 +24,7 @@ class Code(enum.Enum):
     MALFORMED_URL = "PB104"
     MALFORMED_LINK = "PB105"  # a reference link without definition, or an invalid arXiv ID in the text or a link
     RESOURCE_ENTRY = "PB106"  # an entry in a software, dataset or other non-paper section
+    CONTROL_CHARACTER = "PB107"  # control characters or terminal escape sequences removed from a line
     NO_VENUE = "PB110"
     NO_YEAR = "PB111"
     UNKNOWN_VENUE = "PB112"

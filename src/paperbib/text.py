@@ -26,6 +26,25 @@ _ASCII_COMPARISON_FORM = str.maketrans(
 )
 
 
+# Terminal escape sequences (ESC [ ... final byte, and ESC with one character), then C0 and C1 control
+# characters and DEL. Tab and line feed are left out, because the reader handles them.
+CONTROL_CHARACTERS = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def remove_control_characters(text: str) -> tuple[str, list[str]]:
+    """Return ``text`` without control characters and terminal escape sequences, and the code points removed.
+
+    Vertical tab and form feed become a space, because they separate words; the others are removed.
+    """
+    removed: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        removed.extend(char for char in match.group() if not char.isprintable())
+        return " " if match.group() in ("\v", "\f") else ""
+
+    return CONTROL_CHARACTERS.sub(replace, text), removed
+
+
 def split_math(text: str) -> list[tuple[bool, str]]:
     """Split ``text`` into (is_math, chunk) pairs; math chunks keep their ``$`` delimiters.
 

@@ -33,6 +33,7 @@ from paperbib.reader.sections import (
 from paperbib.reader.tables import TableHeader, is_delimiter_row, parse_header, parse_row, split_row
 from paperbib.reader.venue_text import is_venue_like, names_venue_kind, parse_venue_text
 from paperbib.source import Source
+from paperbib.text import CONTROL_CHARACTERS, remove_control_characters
 from paperbib.urls import is_valid_url
 from paperbib.venues import Catalogue, default_catalogue
 
@@ -129,12 +130,41 @@ class _Reader:
         self.fast_path = fast_path
         self.lines = source.lines()
         self.result = ReadResult(roles=[LineRole.BLANK] * len(self.lines))
+        if CONTROL_CHARACTERS.search(source.text):
+            self._remove_control_characters()
         self.stack: list[_Section] = []
         # The year, venue and resource section that the stack gives; None after the stack changes.
         self.context: tuple[int | None, str | None, _Section | None] | None = None
         self.references = self._collect_references()
         self.open: _Open | None = None
         self.entries: dict[int, Entry] = {}
+
+    def _remove_control_characters(self) -> None:
+        """Remove control characters from every line, with a warning for each line that had some.
+
+        They have no printable form, CSL-JSON would write them as ``\u0000`` escapes and LaTeX
+        would print the rest of a terminal escape sequence such as ``[31m``.
+        """
+        for index, line in enumerate(self.lines):
+            cleaned, removed = remove_control_characters(line)
+            if not removed:
+                continue
+            self.lines[index] = cleaned
+            distinct = dict.fromkeys(removed)
+            codes = " ".join(f"U+{ord(char):04X}" for char in distinct)
+            message = f"removed control {'character' if len(distinct) == 1 else 'characters'} {codes} from the line"
+            if len(removed) > len(distinct):
+                message += f" ({len(removed)} in all)"
+            if "\x1b" in distinct:
+                message += ", with the terminal escape sequences that ESC starts"
+            self.result.diagnostics.append(
+                Diagnostic(
+                    Location(self.source.name, index + 1),
+                    Severity.WARNING,
+                    Code.CONTROL_CHARACTER,
+                    message,
+                )
+            )
 
     def _collect_references(self) -> dict[str, str]:
         references: dict[str, str] = {}
