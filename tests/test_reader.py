@@ -272,3 +272,24 @@ def test_invalid_arxiv_id_in_link_is_reported():
     for title in ("Month Fourteen Paper", "All Nines Paper", "Old Style Month Thirteen", "Preprint DOI Paper"):
         assert eprints[title] is None, title
         assert next(r for r in bibliography.records if r.title == title).ids.doi is None, title
+
+
+HEADING_AND_ARXIV_YEARS = """# 2023
+1. A Numbered Preprint From Long Ago. arXiv:1503.02531
+- A Linked Preprint From Long Ago [[arxiv](https://arxiv.org/abs/1706.03762)]
+- A Preprint From the Same Year [[arxiv](https://arxiv.org/abs/2301.00001)]
+- A Preprint From the Year Before [[arxiv](https://arxiv.org/abs/2212.00001)]
+- [arXiv 2023] A Tag Gives Its Own Year [[arxiv](https://arxiv.org/abs/1706.03763)]
+## ICLR-2023
+- A Venue Paper With an Old Preprint [[arxiv](https://arxiv.org/abs/1706.03764)]
+"""
+
+
+def test_heading_year_against_arxiv_year():
+    result = read_text(HEADING_AND_ARXIV_YEARS)
+    years = {record.location.line: record.year for record in result.records}
+    assert years == {2: 2015, 3: 2017, 4: 2023, 5: 2023, 6: 2023, 8: 2023}
+    notes = {d.location.line: d.message for d in result.diagnostics if d.code is Code.YEAR_FROM_ARXIV}
+    assert sorted(notes) == [2, 3, 5]
+    assert "year 2015 taken from arXiv ID 1503.02531, not 2023" in notes[2]
+    assert "heading gives year 2023, arXiv ID 2212.00001 gives 2022" in notes[5]

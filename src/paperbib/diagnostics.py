@@ -28,7 +28,7 @@ class Code(enum.Enum):
     NO_VENUE = "PB110"
     NO_YEAR = "PB111"
     UNKNOWN_VENUE = "PB112"
-    YEAR_FROM_ARXIV = "PB113"  # no year in the text, so the year is read from the arXiv ID
+    YEAR_FROM_ARXIV = "PB113"  # a preprint's year read from its arXiv ID, or a heading year that differs from it
     DUPLICATE = "PB120"
     DUPLICATE_TITLE = "PB121"
     EMPTY_HEADING = "PB130"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from paperbib.diagnostics import Code, Diagnostic, Severity
@@ -552,6 +553,8 @@ class _Reader:
                                 " it is not exported as an eprint",
                             )
                         )
+            if entry is not None and entry.year is None and record.year is not None:
+                self._date_preprint_by_arxiv(record, add)
             if record.year is not None and record.venue is not None:
                 continue  # the checks below are about a missing year or venue
             arxiv = arxiv_id_of(record.links)
@@ -577,6 +580,36 @@ class _Reader:
                 )
             if record.year is None:
                 add(Diagnostic(location, Severity.WARNING, Code.NO_YEAR, f"paper {record.title!r} has no year"))
+
+    def _date_preprint_by_arxiv(self, record: Record, add: Callable[[Diagnostic], None]) -> None:
+        """Check the heading year of an arXiv preprint against its arXiv ID, with a note when they differ.
+
+        The entry is exported as an arXiv preprint with the ID as its eprint, and the ID's year is the
+        date of that preprint. So a heading year more than one year away from it, as ``## 2023`` over
+        arXiv:1503.02531, is not the preprint's date, and the ID's year replaces it. A heading one year
+        off stays, because lists often file a preprint of late December or early January under the
+        year of the paper. A heading that names a venue (``## ICLR-2023``) makes the paper no preprint.
+        """
+        venue = record.venue
+        if venue is not None:
+            if "rxiv" not in venue.lower() and venue.lower() != "corr":
+                return  # a quick test before the catalogue look-up
+            known = self.catalogue.find(venue)
+            if known is None or known.kind != "preprint":
+                return
+        arxiv = arxiv_id_of(record.links)
+        year = arxiv_year(arxiv) if arxiv else None
+        if year is None or record.year is None or year == record.year:
+            return
+        if abs(year - record.year) == 1:
+            message = f"paper {record.title!r}: the heading gives year {record.year}, arXiv ID {arxiv} gives {year}"
+        else:
+            message = (
+                f"paper {record.title!r}: year {year} taken from arXiv ID {arxiv}, not {record.year} from the"
+                " heading, because the entry is exported as an arXiv preprint"
+            )
+            record.year = year
+        add(Diagnostic(record.location, Severity.INFO, Code.YEAR_FROM_ARXIV, message))
 
 
 def _continues_bullet(line: str, content: str) -> bool:
