@@ -107,3 +107,41 @@ def test_no_link_syntax_leaks_into_titles(path: Path):
     for record in result.records:
         for fragment in ("[[", "](", ")]", "]["):
             assert fragment not in record.title, (record.location, record.title)
+
+
+BROKEN_BRACKETS = """# 2023
+## ICLR-2023
+- Unclosed Plain Link [paper](https://x.org/a
+- Unclosed Reference Group [[paper][ok]
+- Stray Closing Bracket ](https://x.org/f) [[code](https://github.com/a/b)]
+- Space Inside a Group [[paper] [ok]]
+- [[paper][ok]] Title After a Reference Group
+- [[code][]] [[paper][ok]] Another Title After Groups
+
+[ok]: https://openreview.net/forum?id=ok
+"""
+
+
+def test_broken_link_remains_are_cut_with_warning():
+    result = read_markdown(Source("list.md", BROKEN_BRACKETS))
+    titles = {record.location.line: record.title for record in result.records}
+    assert titles == {
+        3: "Unclosed Plain Link",
+        4: "Unclosed Reference Group",
+        5: "Stray Closing Bracket",
+        6: "Space Inside a Group",
+        7: "Title After a Reference Group",
+        8: "Another Title After Groups",
+    }
+    warned = {d.location.line for d in result.diagnostics if "contains a broken link" in d.message}
+    assert warned == {3, 4, 5, 6}
+    assert all(d.code is Code.MALFORMED_LINK for d in result.diagnostics if "contains a broken link" in d.message)
+
+
+def test_reference_group_before_title_is_a_link():
+    result = read_markdown(Source("list.md", BROKEN_BRACKETS))
+    record = next(record for record in result.records if record.location.line == 7)
+    assert [(link.label, link.url) for link in record.links] == [("paper", "https://openreview.net/forum?id=ok")]
+    undefined = [d for d in result.diagnostics if d.location.line == 8 and d.code is Code.MALFORMED_LINK]
+    assert len(undefined) == 1
+    assert "[code][code]" in undefined[0].message

@@ -67,6 +67,8 @@ _YEAR_TOKEN = re.compile(r"^(?:(?:19|20)\d{2}|['’]\d{2})$")
 _BOLD_TITLE = re.compile(r"^\s*(?:\*\*|__)(?P<title>[^*_]{2,}?)(?:\*\*|__)(?P<rest>.*)$")
 _SPACE_OR_BREAK = re.compile(r"\s+|<br\s*/?>|\*\*(?=\[)", re.IGNORECASE)
 _NOTE_ONLY = re.compile(r"^[\s|,;:·•\-–—]*$")
+# What a link leaves in a title when one of its brackets or parentheses is missing.
+_LINK_DEBRIS = re.compile(r"\[\[|\]\(|\)\]|\]\]|\[\s*$|^\s*\]")
 
 
 @dataclass
@@ -184,9 +186,34 @@ def read_segments(entry: Entry, segments: list[str], title_done: bool, catalogue
         else:
             title_text = _apply_tail_with_authors(title_text, entry, catalogue)
         entry.title = clean_entry_title(title_text)
+    if "[" in entry.title or "]" in entry.title:
+        _cut_link_debris(entry)
     for segment in segments:
         _read_segment(segment, entry, catalogue)
     return entry
+
+
+def _cut_link_debris(entry: Entry) -> None:
+    """Cut the title before the remains of a broken link, such as ``Title [paper](`` or ``Title [[paper]``.
+
+    They are left when a bracket or parenthesis of a link is missing, so that no link was read.
+    """
+    match = _LINK_DEBRIS.search(entry.title)
+    if match is None:
+        return
+    cut = match.start()
+    if match.group() == "](":
+        opening = entry.title.rfind("[", 0, cut)
+        cut = opening if opening >= 0 else cut
+    title = entry.title[:cut].rstrip(" -–—:|,;")
+    entry.problems.append(
+        (
+            Code.MALFORMED_LINK,
+            Severity.WARNING,
+            f"title {entry.title!r} contains a broken link; it is cut to {title!r}, so check the brackets of the line",
+        )
+    )
+    entry.title = title
 
 
 def _take_leading_venue(text: str, entry: Entry, catalogue: Catalogue, tokens: list[LinkToken] | None) -> str:
@@ -266,10 +293,14 @@ def _take_title(text: str, tokens: list[LinkToken], entry: Entry, catalogue: Cat
         _read_badge(tokens[index], entry)
         position = _skip_space(text, tokens[index].end)
         index += 1
-    while index < len(tokens) and tokens[index].start == position and tokens[index].style in (GROUP, BRACKETED):
-        # [[Paper](url)] before the title: a link, the title follows.
-        entry.links.append(Link(tokens[index].label, tokens[index].url))
-        position = _skip_space(text, tokens[index].end)
+    while index < len(tokens) and tokens[index].start == position and _is_link_group(text, tokens[index]):
+        # [[Paper](url)] or [[Paper][ref]] before the title: a link, the title follows.
+        token = tokens[index]
+        if token.url or token.style != REFERENCE:
+            entry.links.append(Link(token.label, token.url))
+        else:
+            entry.problems.append(_undefined_reference(token))
+        position = _skip_space(text, token.end)
         index += 1
     if index < len(tokens) and tokens[index].start == position and tokens[index].style in (PLAIN, REFERENCE):
         token = tokens[index]
@@ -285,6 +316,14 @@ def _take_title(text: str, tokens: list[LinkToken], entry: Entry, catalogue: Cat
                 end += 2
             return end, True
     return position, False
+
+
+def _is_link_group(text: str, token: LinkToken) -> bool:
+    """True for a link in double brackets: ``[[label](url)]``, ``[[label]](url)``, or ``[[paper][ref]]`` with a
+    label such as paper or code. ``[[Title]][ref]`` with another label is a title link."""
+    if token.style in (GROUP, BRACKETED):
+        return True
+    return token.style == REFERENCE and text.startswith("[[", token.start) and token.label.lower() in GENERIC_LABELS
 
 
 def _read_badge(token: LinkToken, entry: Entry) -> None:
