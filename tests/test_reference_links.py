@@ -145,3 +145,33 @@ def test_reference_group_before_title_is_a_link():
     undefined = [d for d in result.diagnostics if d.location.line == 8 and d.code is Code.MALFORMED_LINK]
     assert len(undefined) == 1
     assert "[code][code]" in undefined[0].message
+
+
+REFERENCES_IN_OTHER_PLACES = """# 2023
+## ICLR-2023
+- **SpQ** · NeurIPS 2023
+  [paper][r1] [code][r2]
+  - Sparse Quantised Things
+- Nested Paper [[paper](https://x.org/n)]
+  - [[slides][r2]]
+
+| Title | Links |
+|---|---|
+| [Table Reference Title][r1] | [code][r2] |
+
+[r1]: https://openreview.net/forum?id=r1
+[r2]: https://github.com/x/r2
+"""
+
+
+def test_references_in_continuations_and_tables():
+    records = read_markdown(Source("list.md", REFERENCES_IN_OTHER_PLACES)).records
+    links = {record.title: [(link.label, link.url) for link in record.links] for record in records}
+    assert links == {
+        "Sparse Quantised Things": [
+            ("paper", "https://openreview.net/forum?id=r1"),
+            ("code", "https://github.com/x/r2"),
+        ],
+        "Nested Paper": [("paper", "https://x.org/n"), ("slides", "https://github.com/x/r2")],
+        "Table Reference Title": [("paper", "https://openreview.net/forum?id=r1"), ("code", "https://github.com/x/r2")],
+    }
