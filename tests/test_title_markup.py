@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import load_tricky
 from exports import export_text
@@ -13,7 +15,7 @@ from paperbib.diagnostics import Code, Severity
 from paperbib.pipeline import load
 from paperbib.reader.markdown_list import read_markdown
 from paperbib.source import Source
-from paperbib.text import CONTROL_CHARACTERS, remove_emphasis
+from paperbib.text import CONTROL_CHARACTERS, may_contain_inline_markup, parse_and_remove_emphasis, remove_emphasis
 from test_cli import assert_clean_error, paperbib
 
 # line -> title, as a CommonMark renderer shows the Markdown of emphasis_entities.md as plain text
@@ -142,3 +144,11 @@ def test_nul_file_looks_binary(tmp_path: Path):
     check = paperbib("check", str(path))
     assert check.returncode == 1
     assert "looks binary" in check.stdout.decode("utf-8")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="a1 _*&;#x$é.-", max_size=16))
+def test_quick_markup_test_misses_nothing(text):
+    # Text that the quick tests let through unparsed must come out of the parser unchanged.
+    if not may_contain_inline_markup(text):
+        assert parse_and_remove_emphasis(text) == text

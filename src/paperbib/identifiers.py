@@ -55,6 +55,9 @@ def arxiv_id_in_doi(doi: str) -> str | None:
     return match.group("id") if match else None
 
 
+_COMMON_ARXIV_ID = re.compile(r"(\d\d)(\d\d)\.(\d{5})(?:v[1-9]\d*)?")
+
+
 def is_valid_arxiv_id(arxiv_id: str) -> bool:
     """Return True when ``arxiv_id`` (with or without a version) can exist, by the arXiv numbering rules.
 
@@ -63,6 +66,10 @@ def is_valid_arxiv_id(arxiv_id: str) -> bool:
     Months run from 01 to 12, numbers and versions start at 1. An ID of a month still to come passes,
     so that the result does not depend on the date of the run.
     """
+    common = _COMMON_ARXIV_ID.fullmatch(arxiv_id)
+    if common is not None:
+        # The usual ID since 2015, checked without the general rules below.
+        return common.group(1) >= "15" and "01" <= common.group(2) <= "12" and common.group(3) != "00000"
     head, sep, version = arxiv_id.rpartition("v")
     if sep and head[-1:].isdigit():
         if not version.isdigit() or int(version) < 1:

@@ -34,7 +34,7 @@ from paperbib.reader.sections import (
 from paperbib.reader.tables import TableHeader, is_delimiter_row, parse_header, parse_row, split_row
 from paperbib.reader.venue_text import is_venue_like, names_venue_kind, parse_venue_text
 from paperbib.source import Source
-from paperbib.text import CONTROL_CHARACTERS, remove_control_characters
+from paperbib.text import ANY_CONTROL_CHARACTER, remove_control_characters
 from paperbib.urls import is_valid_url
 from paperbib.venues import Catalogue, default_catalogue
 
@@ -131,7 +131,7 @@ class _Reader:
         self.fast_path = fast_path
         self.lines = source.lines()
         self.result = ReadResult(roles=[LineRole.BLANK] * len(self.lines))
-        if CONTROL_CHARACTERS.search(source.text):
+        if ANY_CONTROL_CHARACTER.search(source.text):
             self._remove_control_characters()
         self.stack: list[_Section] = []
         # The year, venue and resource section that the stack gives; None after the stack changes.
@@ -553,11 +553,14 @@ class _Reader:
                                 " it is not exported as an eprint",
                             )
                         )
-            if entry is not None and entry.year is None and record.year is not None:
-                self._date_preprint_by_arxiv(record, add)
+            year_from_heading = entry is not None and entry.year is None and record.year is not None
             if record.year is not None and record.venue is not None:
+                if year_from_heading and self._is_preprint_venue(record.venue):
+                    self._date_preprint_by_arxiv(record, arxiv_id_of(record.links), add)
                 continue  # the checks below are about a missing year or venue
             arxiv = arxiv_id_of(record.links)
+            if year_from_heading:
+                self._date_preprint_by_arxiv(record, arxiv, add)
             venue = self.catalogue.find(record.venue) if record.venue else None
             preprint = record.venue is None or (venue is not None and venue.kind == "preprint")
             if record.year is None and arxiv and preprint:
@@ -581,23 +584,21 @@ class _Reader:
             if record.year is None:
                 add(Diagnostic(location, Severity.WARNING, Code.NO_YEAR, f"paper {record.title!r} has no year"))
 
-    def _date_preprint_by_arxiv(self, record: Record, add: Callable[[Diagnostic], None]) -> None:
+    def _is_preprint_venue(self, venue: str) -> bool:
+        if "rxiv" not in venue.lower() and venue.lower() != "corr":
+            return False  # a quick test before the catalogue look-up
+        known = self.catalogue.find(venue)
+        return known is not None and known.kind == "preprint"
+
+    def _date_preprint_by_arxiv(self, record: Record, arxiv: str | None, add: Callable[[Diagnostic], None]) -> None:
         """Check the heading year of an arXiv preprint against its arXiv ID, with a note when they differ.
 
         The entry is exported as an arXiv preprint with the ID as its eprint, and the ID's year is the
         date of that preprint. So a heading year more than one year away from it, as ``## 2023`` over
         arXiv:1503.02531, is not the preprint's date, and the ID's year replaces it. A heading one year
         off stays, because lists often file a preprint of late December or early January under the
-        year of the paper. A heading that names a venue (``## ICLR-2023``) makes the paper no preprint.
+        year of the paper. The caller passes only preprints: no venue, or a preprint venue such as arXiv.
         """
-        venue = record.venue
-        if venue is not None:
-            if "rxiv" not in venue.lower() and venue.lower() != "corr":
-                return  # a quick test before the catalogue look-up
-            known = self.catalogue.find(venue)
-            if known is None or known.kind != "preprint":
-                return
-        arxiv = arxiv_id_of(record.links)
         year = arxiv_year(arxiv) if arxiv else None
         if year is None or record.year is None or year == record.year:
             return
