@@ -139,6 +139,8 @@ class _Reader:
         self.references = self._collect_references()
         self.open: _Open | None = None
         self.entries: dict[int, Entry] = {}
+        # The ids of preprint records whose year comes from a heading, not from their own line.
+        self.heading_years: set[int] = set()
 
     def _remove_control_characters(self) -> None:
         """Remove control characters from every line, with a warning for each line that had some.
@@ -413,6 +415,8 @@ class _Reader:
         self.result.records.append(record)
         if entry.problems:
             self.entries[id(record)] = entry  # _finish reports the problems; most entries have none
+        if entry.year is None and year is not None and (venue is None or self._is_preprint_venue(venue)):
+            self.heading_years.add(id(record))  # _finish checks these years against arXiv IDs
         for section in self.stack:
             section.info.papers += 1
         self.open = _Open(record, indent, bool(_ABBREVIATION.match(entry.title)) and not entry.authors)
@@ -553,9 +557,9 @@ class _Reader:
                                 " it is not exported as an eprint",
                             )
                         )
-            year_from_heading = entry is not None and entry.year is None and record.year is not None
+            year_from_heading = id(record) in self.heading_years
             if record.year is not None and record.venue is not None:
-                if year_from_heading and self._is_preprint_venue(record.venue):
+                if year_from_heading:
                     self._date_preprint_by_arxiv(record, arxiv_id_of(record.links), add)
                 continue  # the checks below are about a missing year or venue
             arxiv = arxiv_id_of(record.links)
