@@ -67,7 +67,7 @@ _YEAR_TOKEN = re.compile(r"^(?:(?:19|20)\d{2}|['’]\d{2})$")
 _BOLD_TITLE = re.compile(r"^\s*(?:\*\*|__)(?P<title>[^*_]{2,}?)(?:\*\*|__)(?P<rest>.*)$")
 _SPACE_OR_BREAK = re.compile(r"\s+|<br\s*/?>|\*\*(?=\[)", re.IGNORECASE)
 _NOTE_ONLY = re.compile(r"^[\s|,;:·•\-–—]*$")
-# What a link leaves in a title when one of its brackets or parentheses is missing.
+# Remains of a link whose bracket or parenthesis is missing, as they are left in a title.
 _LINK_DEBRIS = re.compile(r"\[\[|\]\(|\)\]|\]\]|\[\s*$|^\s*\]")
 
 
