@@ -117,6 +117,7 @@ BROKEN_BRACKETS = """# 2023
 - Space Inside a Group [[paper] [ok]]
 - [[paper][ok]] Title After a Reference Group
 - [[code][]] [[paper][ok]] Another Title After Groups
+- Escaped \\[Brackets\\](Stay) and \\[\\[Doubled\\]\\] Ones [[paper](https://x.org/e)]
 
 [ok]: https://openreview.net/forum?id=ok
 """
@@ -132,6 +133,7 @@ def test_broken_link_remains_are_cut_with_warning():
         6: "Space Inside a Group",
         7: "Title After a Reference Group",
         8: "Another Title After Groups",
+        9: "Escaped [Brackets](Stay) and [[Doubled]] Ones",
     }
     warned = {d.location.line for d in result.diagnostics if "contains a broken link" in d.message}
     assert warned == {3, 4, 5, 6}

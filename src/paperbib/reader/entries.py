@@ -68,7 +68,7 @@ _BOLD_TITLE = re.compile(r"^\s*(?:\*\*|__)(?P<title>[^*_]{2,}?)(?:\*\*|__)(?P<re
 _SPACE_OR_BREAK = re.compile(r"\s+|<br\s*/?>|\*\*(?=\[)", re.IGNORECASE)
 _NOTE_ONLY = re.compile(r"^[\s|,;:·•\-–—]*$")
 # Remains of a link whose bracket or parenthesis is missing, as they are left in a title.
-_LINK_DEBRIS = re.compile(r"\[\[|\]\(|\)\]|\]\]|\[\s*$|^\s*\]")
+_LINK_DEBRIS = re.compile(r"(?<!\\)(?:\[\[|\]\(|\)\]|\]\]|\[\s*$)|^\s*\]")
 
 
 @dataclass
@@ -123,6 +123,11 @@ def badge_venue(image_url: str) -> VenueText | None:
 
 
 def clean_entry_title(text: str) -> str:
+    return unescape_markdown(_clean_title_markup(text)).strip()
+
+
+def _clean_title_markup(text: str) -> str:
+    """Return the title of ``text`` without emphasis, list punctuation and quotes, but with its backslash escapes."""
     text = text.strip()
     for marker in ("**", "__"):
         if text.startswith(marker) and text.endswith(marker) and len(text) > 2 * len(marker):
@@ -132,7 +137,7 @@ def clean_entry_title(text: str) -> str:
         text = text[:-2].rstrip()
     if text.startswith('"') and text.endswith('"') and text.count('"') == 2:
         text = text[1:-1]
-    return unescape_markdown(clean_title(text)).strip()
+    return clean_title(text)
 
 
 def parse_entry(
@@ -185,35 +190,38 @@ def read_segments(entry: Entry, segments: list[str], title_done: bool, catalogue
             title_text = _apply_tail(title_text, entry, catalogue, require_separator=True)
         else:
             title_text = _apply_tail_with_authors(title_text, entry, catalogue)
-        entry.title = clean_entry_title(title_text)
-    if "[" in entry.title or "]" in entry.title:
-        _cut_link_debris(entry)
+        title = _clean_title_markup(title_text)
+        if "[" in title or "]" in title:
+            # Before unescape_markdown, so that escaped brackets such as "\[A\]" are no broken link.
+            title = _cut_link_debris(title, entry)
+        entry.title = unescape_markdown(title).strip()
     for segment in segments:
         _read_segment(segment, entry, catalogue)
     return entry
 
 
-def _cut_link_debris(entry: Entry) -> None:
-    """Cut the title before the remains of a broken link, such as ``Title [paper](`` or ``Title [[paper]``.
+def _cut_link_debris(title: str, entry: Entry) -> str:
+    """Return ``title`` cut before the remains of a broken link, such as ``Title [paper](`` or ``Title [[paper]``.
 
-    They are left when a bracket or parenthesis of a link is missing, so that no link was read.
+    They are left when a bracket or parenthesis of a link is missing, so that no link was read. A cut
+    adds a warning to ``entry``. ``title`` still has its backslash escapes, which the pattern skips.
     """
-    match = _LINK_DEBRIS.search(entry.title)
+    match = _LINK_DEBRIS.search(title)
     if match is None:
-        return
+        return title
     cut = match.start()
     if match.group() == "](":
-        opening = entry.title.rfind("[", 0, cut)
+        opening = title.rfind("[", 0, cut)
         cut = opening if opening >= 0 else cut
-    title = entry.title[:cut].rstrip(" -–—:|,;")
+    shown, kept = unescape_markdown(title), unescape_markdown(title[:cut].rstrip(" -–—:|,;"))
     entry.problems.append(
         (
             Code.MALFORMED_LINK,
             Severity.WARNING,
-            f"title {entry.title!r} contains a broken link; it is cut to {title!r}, so check the brackets of the line",
+            f"title {shown!r} contains a broken link; it is cut to {kept!r}, so check the brackets of the line",
         )
     )
-    entry.title = title
+    return title[:cut].rstrip(" -–—:|,;")
 
 
 def _take_leading_venue(text: str, entry: Entry, catalogue: Catalogue, tokens: list[LinkToken] | None) -> str:
