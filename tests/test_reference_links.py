@@ -8,7 +8,7 @@ import pytest
 
 from conftest import FIXTURES, PAPERS, TRICKY
 from paperbib.diagnostics import Code
-from paperbib.reader.links import REFERENCE, scan_links
+from paperbib.reader.links import IMAGE, REFERENCE, scan_links
 from paperbib.reader.markdown_list import LineRole, read_markdown
 from paperbib.source import Source, read_source
 
@@ -177,3 +177,19 @@ def test_references_in_continuations_and_tables():
         "Nested Paper": [("paper", "https://x.org/n"), ("slides", "https://github.com/x/r2")],
         "Table Reference Title": [("paper", "https://openreview.net/forum?id=r1"), ("code", "https://github.com/x/r2")],
     }
+
+
+def test_reference_images_are_no_links():
+    references = {"stars": "https://img.example/stars.svg", "badge": "https://img.example/b.svg"}
+    tokens = scan_links("Title ![Stars][stars] ![badge] ![Collapsed][]", {**references, "collapsed": "https://c"})
+    assert [(token.style, token.label, token.url) for token in tokens] == [
+        (IMAGE, "Stars", "https://img.example/stars.svg"),
+        (IMAGE, "badge", "https://img.example/b.svg"),
+        (IMAGE, "Collapsed", "https://c"),
+    ]
+    text = (
+        "# 2023\n## ICLR-2023\n- Starred Title ![Stars][stars] [[paper](https://x.org/s)]\n\n[stars]: https://img/s\n"
+    )
+    (record,) = read_markdown(Source("list.md", text)).records
+    assert record.title == "Starred Title"
+    assert [link.url for link in record.links] == ["https://x.org/s"]

@@ -73,6 +73,11 @@ def scan_links(text: str, references: Mapping[str, str] | None = None) -> list[L
             continue
         if char == "!" and text.startswith("![", i):
             token = _image_at(text, i)
+            if token is None:
+                # "![alt][ref]" and "![alt]" with a definition are images, as "![alt](src)" is.
+                reference = _link_at(text, i + 1, references)
+                if reference is not None and reference.style == REFERENCE:
+                    token = LinkToken(i, reference.end, IMAGE, reference.label, reference.url)
             if token is not None:
                 tokens.append(token)
                 i = token.end
