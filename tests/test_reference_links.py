@@ -57,7 +57,7 @@ def test_undefined_reference_title_is_reported(result):
     assert "[missing]" in message
 
 
-def test_reference_title_before_code_link_is_not_pb102():
+def test_reference_title_before_code_link():
     text = "# 2023\n## ICLR-2023\n- [A Referenced Title][r] [[code](https://github.com/x/y)]\n\n[r]: https://x.org/p\n"
     result = read_markdown(Source("list.md", text))
     assert [record.title for record in result.records] == ["A Referenced Title"]
