@@ -192,7 +192,9 @@ def derive_identifiers(links: Iterable[Link]) -> Identifiers:
     if "doi" not in found and "acl_anthology" in found:
         found["doi"] = identifiers.acl_doi(found["acl_anthology"])
     if "doi" in found and identifiers._ARXIV_DOI.match(found["doi"]):
-        found.setdefault("arxiv", identifiers._ARXIV_DOI.match(found["doi"]).group("id"))  # type: ignore[union-attr]
+        arxiv = identifiers._ARXIV_DOI.match(found["doi"]).group("id")  # type: ignore[union-attr]
+        if identifiers.is_valid_arxiv_id(arxiv):
+            found.setdefault("arxiv", arxiv)
         del found["doi"]
     return Identifiers(**found)
 

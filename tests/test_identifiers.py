@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from paperbib.identifiers import arxiv_id_from_url, arxiv_year, derive_identifiers
+from paperbib.identifiers import arxiv_id_from_url, arxiv_year, derive_identifiers, is_valid_arxiv_id
 from paperbib.model import Identifiers, Link
 
 
@@ -77,3 +77,50 @@ def test_cvf_neurips_aaai_urls():
 def test_doi_link():
     ids = derive_identifiers([Link("paper", "https://doi.org/10.1109/SP46215.2023.00042")])
     assert ids.doi == "10.1109/SP46215.2023.00042"
+
+
+@pytest.mark.parametrize(
+    "arxiv_id",
+    [
+        "2310.01801",
+        "2310.01801v2",
+        "0704.0001",
+        "1412.9999",
+        "1501.00001",
+        "cs/0112017",
+        "hep-th/9108001",
+        "math.GT/0309136v1",
+        "cs/0703999",
+    ],
+)
+def test_valid_arxiv_ids(arxiv_id):
+    assert is_valid_arxiv_id(arxiv_id)
+
+
+@pytest.mark.parametrize(
+    "arxiv_id",
+    [
+        "2014.10510",  # month 14
+        "9999.99999",  # month 99
+        "2300.01234",  # month 00
+        "0703.0001",  # new style began in April 2007
+        "1412.12345",  # five digits only since 2015
+        "1501.1234",  # four digits only until 2014
+        "2310.00000",  # numbers start at 1
+        "2310.01801v0",  # versions start at 1
+        "hep-th/9913001",  # month 13
+        "hep-th/9107001",  # old style began in August 1991
+        "cs/0704001",  # old style ended in March 2007
+    ],
+)
+def test_invalid_arxiv_ids(arxiv_id):
+    assert not is_valid_arxiv_id(arxiv_id)
+    for url in (f"https://arxiv.org/abs/{arxiv_id}", f"https://arxiv.org/pdf/{arxiv_id}.pdf"):
+        assert arxiv_id_from_url(url) is None, url
+    assert derive_identifiers([Link("arxiv", f"https://arxiv.org/abs/{arxiv_id}")]).arxiv is None
+
+
+def test_invalid_arxiv_doi_is_neither_doi_nor_eprint():
+    ids = derive_identifiers([Link("doi", "https://doi.org/10.48550/arXiv.2014.10510")])
+    assert ids.arxiv is None
+    assert ids.doi is None

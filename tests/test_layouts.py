@@ -106,6 +106,14 @@ EXPECTED = {
             "Conditional Student": ("icassp", 2019),
         },
     ),
+    "reference_links.md": (
+        10,
+        {
+            "Sparse Routing Tables": ("iclr", 2023),
+            "Token Merging Revisited": ("iclr", 2023),
+            "Undefined Label Networks": ("iclr", 2023),
+        },
+    ),
     "other_layouts.md": (
         14,
         {

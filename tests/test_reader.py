@@ -7,7 +7,7 @@ import pytest
 from conftest import PAPERS, load_tricky
 from paperbib.diagnostics import Code
 from paperbib.errors import InputError
-from paperbib.pipeline import load
+from paperbib.pipeline import load, process
 from paperbib.reader.headings import parse_heading
 from paperbib.reader.markdown_list import read_markdown
 from paperbib.source import Source, decode, read_source
@@ -257,3 +257,50 @@ def test_wrapped_bullet_is_one_paper():
     assert titles == ["A Title That Wraps Onto a Second Line", "Next One"]
     assert result.records[0].links[0].url == "https://example.com/w"
     assert not [d for d in result.diagnostics if d.code is Code.NO_LINKS]
+
+
+INVALID_ARXIV_LINKS = """# 2024
+## ICLR-2024
+- Month Fourteen Paper [[arxiv](https://arxiv.org/abs/2014.10510)]
+- All Nines Paper [[pdf](https://arxiv.org/pdf/9999.99999v2.pdf)]
+- Old Style Month Thirteen [[arxiv](https://arxiv.org/abs/hep-th/9913001)]
+- Preprint DOI Paper [[doi](https://doi.org/10.48550/arXiv.2014.10510)]
+- A Valid Identifier [[arxiv](https://arxiv.org/abs/2310.01801)]
+1. Month Fourteen As Text. arXiv:2014.10510
+"""
+
+
+def test_invalid_arxiv_id_in_link_is_reported():
+    result = read_text(INVALID_ARXIV_LINKS)
+    bibliography = process(result.records, result.diagnostics)
+    findings = {d.location.line: d for d in bibliography.diagnostics if d.code == Code.MALFORMED_LINK}
+    assert sorted(findings) == [3, 4, 5, 6, 8]
+    for line, arxiv_id in ((3, "2014.10510"), (4, "9999.99999v2"), (5, "hep-th/9913001"), (6, "2014.10510")):
+        assert f"arXiv:{arxiv_id}" in findings[line].message, line
+        assert "not a valid arXiv ID" in findings[line].message, line
+    eprints = {record.title: record.ids.arxiv for record in bibliography.records}
+    assert eprints["A Valid Identifier"] == "2310.01801"
+    for title in ("Month Fourteen Paper", "All Nines Paper", "Old Style Month Thirteen", "Preprint DOI Paper"):
+        assert eprints[title] is None, title
+        assert next(r for r in bibliography.records if r.title == title).ids.doi is None, title
+
+
+HEADING_AND_ARXIV_YEARS = """# 2023
+1. A Numbered Preprint From Long Ago. arXiv:1503.02531
+- A Linked Preprint From Long Ago [[arxiv](https://arxiv.org/abs/1706.03762)]
+- A Preprint From the Same Year [[arxiv](https://arxiv.org/abs/2301.00001)]
+- A Preprint From the Year Before [[arxiv](https://arxiv.org/abs/2212.00001)]
+- [arXiv 2023] A Tag Gives Its Own Year [[arxiv](https://arxiv.org/abs/1706.03763)]
+## ICLR-2023
+- A Venue Paper With an Old Preprint [[arxiv](https://arxiv.org/abs/1706.03764)]
+"""
+
+
+def test_heading_year_against_arxiv_year():
+    result = read_text(HEADING_AND_ARXIV_YEARS)
+    years = {record.location.line: record.year for record in result.records}
+    assert years == {2: 2015, 3: 2017, 4: 2023, 5: 2023, 6: 2023, 8: 2023}
+    notes = {d.location.line: d.message for d in result.diagnostics if d.code is Code.YEAR_FROM_ARXIV}
+    assert sorted(notes) == [2, 3, 5]
+    assert "year 2015 taken from arXiv ID 1503.02531, not 2023" in notes[2]
+    assert "heading gives year 2023, arXiv ID 2212.00001 gives 2022" in notes[5]

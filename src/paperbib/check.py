@@ -57,8 +57,13 @@ def check_files(
         if not result.records:
             # export stops on such a file, so check reports it as an error too.
             reason = "file is empty" if not source.text.strip() else "no papers found"
+            detail = (
+                "; the file contains NUL bytes, so it looks binary, not like Markdown" if source.looks_binary else ""
+            )
             report.findings.append(
-                Diagnostic(Location(source.name, 1), Severity.ERROR, Code.NO_PAPERS, f"{reason} in {source.name}")
+                Diagnostic(
+                    Location(source.name, 1), Severity.ERROR, Code.NO_PAPERS, f"{reason} in {source.name}{detail}"
+                )
             )
         resolved, venue_findings = resolve_venues(identify(result.records), catalogue)
         report.findings.extend(venue_findings)

@@ -22,12 +22,13 @@ class Code(enum.Enum):
     EMPTY_TITLE = "PB102"
     NO_LINKS = "PB103"
     MALFORMED_URL = "PB104"
-    MALFORMED_LINK = "PB105"  # a reference link without definition, or an invalid arXiv ID in the text
+    MALFORMED_LINK = "PB105"  # a reference link without definition, or an invalid arXiv ID in the text or a link
     RESOURCE_ENTRY = "PB106"  # an entry in a software, dataset or other non-paper section
+    CONTROL_CHARACTER = "PB107"  # control characters or terminal escape sequences removed from a line
     NO_VENUE = "PB110"
     NO_YEAR = "PB111"
     UNKNOWN_VENUE = "PB112"
-    YEAR_FROM_ARXIV = "PB113"  # no year in the text, so the year is read from the arXiv ID
+    YEAR_FROM_ARXIV = "PB113"  # a preprint's year read from its arXiv ID, or a heading year that differs from it
     DUPLICATE = "PB120"
     DUPLICATE_TITLE = "PB121"
     EMPTY_HEADING = "PB130"

@@ -33,16 +33,65 @@ _AAAI = re.compile(r"^(?:https?://)?ojs\.aaai\.org/index\.php/AAAI/article/(?:vi
 
 
 def arxiv_id_from_url(url: str) -> str | None:
-    """Return the arXiv ID in an arXiv abs, pdf or html URL, keeping any version suffix."""
+    """Return the valid arXiv ID in an arXiv abs, pdf or html URL or arXiv DOI, keeping any version suffix."""
+    found = arxiv_id_in_url(url)
+    return found if found is not None and is_valid_arxiv_id(found) else None
+
+
+def arxiv_id_in_url(url: str) -> str | None:
+    """Return what stands in the place of the arXiv ID in an arXiv URL or DOI, valid or not."""
     match = _ARXIV_URL.match(url.strip())
     if match:
         return match.group("id")
     doi = doi_from_url(url)
     if doi:
-        doi_match = _ARXIV_DOI.match(doi)
-        if doi_match:
-            return doi_match.group("id")
+        return arxiv_id_in_doi(doi)
     return None
+
+
+def arxiv_id_in_doi(doi: str) -> str | None:
+    """Return the arXiv ID of an arXiv DOI (``10.48550/arXiv.ID``), valid or not; None for other DOIs."""
+    match = _ARXIV_DOI.match(doi)
+    return match.group("id") if match else None
+
+
+_COMMON_ARXIV_ID = re.compile(r"(\d\d)(\d\d)\.(\d{5})(?:v[1-9]\d*)?")
+
+
+def is_valid_arxiv_id(arxiv_id: str) -> bool:
+    """Return True when ``arxiv_id`` (with or without a version) can exist, by the arXiv numbering rules.
+
+    New-style IDs started in April 2007 (0704) with four-digit numbers and have five digits since
+    January 2015 (1501). Old-style IDs (``archive/YYMMNNN``) ran from August 1991 to March 2007.
+    Months run from 01 to 12, numbers and versions start at 1. An ID of a month still to come passes,
+    so that the result does not depend on the date of the run.
+    """
+    common = _COMMON_ARXIV_ID.fullmatch(arxiv_id)
+    if common is not None:
+        # The usual ID since 2015, checked without the general rules below.
+        return common.group(1) >= "15" and "01" <= common.group(2) <= "12" and common.group(3) != "00000"
+    head, sep, version = arxiv_id.rpartition("v")
+    if sep and head[-1:].isdigit():
+        if not version.isdigit() or int(version) < 1:
+            return False
+        arxiv_id = head
+    archive, slash, number = arxiv_id.rpartition("/")
+    if slash:
+        if len(number) != 7 or not number.isdigit() or not archive:
+            return False
+        yymm, sequence = number[:4], number[4:]
+        month_index = (int(yymm[:2]) + 9) % 100 * 12 + int(yymm[2:])  # months since 1991, with 1991 as 0
+        first, last = 8, (2007 - 1991) * 12 + 3
+    else:
+        yymm, dot, sequence = arxiv_id.partition(".")
+        if not dot or len(yymm) != 4 or not yymm.isdigit() or not sequence.isdigit():
+            return False
+        if len(sequence) != (4 if yymm <= "1412" else 5):
+            return False
+        month_index = int(yymm[:2]) * 12 + int(yymm[2:])
+        first, last = 7 * 12 + 4, 99 * 12 + 12
+    month = int(yymm[2:])
+    return 1 <= month <= 12 and first <= month_index <= last and int(sequence) > 0
 
 
 def doi_from_url(url: str) -> str | None:
@@ -85,9 +134,11 @@ def derive_identifiers(links: Iterable[Link]) -> Identifiers:
                 found[name] = value
     if "doi" not in found and "acl_anthology" in found:
         found["doi"] = acl_doi(found["acl_anthology"])
-    if "doi" in found and _ARXIV_DOI.match(found["doi"]):
-        # An arXiv DOI names the preprint, not the published paper.
-        found.setdefault("arxiv", _ARXIV_DOI.match(found["doi"]).group("id"))  # type: ignore[union-attr]
+    arxiv_in_doi = arxiv_id_in_doi(found["doi"]) if "doi" in found else None
+    if arxiv_in_doi is not None:
+        # An arXiv DOI names the preprint, not the published paper. An invalid ID is neither.
+        if is_valid_arxiv_id(arxiv_in_doi):
+            found.setdefault("arxiv", arxiv_in_doi)
         del found["doi"]
     return Identifiers(**found)
 

@@ -51,6 +51,8 @@ def load(
         raise InputError(f"{source.name}: file is empty")
     name = source.name
     result = read_markdown(source)
+    if not result.records and source.looks_binary:
+        raise InputError(f"{name}: no papers found; the file contains NUL bytes, so it looks binary, not like Markdown")
     # Free the decoded text (up to four bytes per character) before the steps allocate their copies.
     del source
     logger.debug("read %d records from %s", len(result.records), name)

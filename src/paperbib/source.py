@@ -22,6 +22,11 @@ class Source:
     def lines(self) -> list[str]:
         return self.text.split("\n")
 
+    @property
+    def looks_binary(self) -> bool:
+        """True when the text contains a NUL character, which no Markdown file has but most binary files do."""
+        return "\x00" in self.text
+
 
 def read_source(path: str, encoding: str | None = None) -> Source:
     """Read ``path`` (or stdin for ``-``) and decode it.

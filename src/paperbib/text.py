@@ -1,9 +1,14 @@
-"""Title text helpers: math spans, Markdown escapes, normalisation for comparison."""
+"""Title text helpers: math spans, Markdown escapes, emphasis and entities, normalisation for comparison."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _MARKDOWN_ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
@@ -19,6 +24,28 @@ _ASCII_COMPARISON_FORM = str.maketrans(
         for code in range(128)
     }
 )
+
+
+# Terminal escape sequences (ESC [ ... final byte, and ESC with one character), then C0 and C1 control
+# characters and DEL. Tab and line feed are left out, because the reader handles them.
+CONTROL_CHARACTERS = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# One character class scans a text about three times as fast as the pattern above (12 ms against 44 ms
+# for a generated 5.6 MB list of 20,000 papers on a shared 2-core machine).
+ANY_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def remove_control_characters(text: str) -> tuple[str, list[str]]:
+    """Return ``text`` without control characters and terminal escape sequences, and the code points removed.
+
+    Vertical tab and form feed become a space, because they separate words; the others are removed.
+    """
+    removed: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        removed.extend(char for char in match.group() if not char.isprintable())
+        return " " if match.group() in ("\v", "\f") else ""
+
+    return CONTROL_CHARACTERS.sub(replace, text), removed
 
 
 def split_math(text: str) -> list[tuple[bool, str]]:
@@ -103,6 +130,76 @@ def unescape_markdown(text: str) -> str:
                 out.append(chunk[i])
                 i += 1
     return "".join(out)
+
+
+_CHARACTER_REFERENCE = re.compile(r"&#?[0-9A-Za-z]+;")
+# A run of underscores with a character other than an ASCII letter or digit on one side. Only such a
+# run can open or close emphasis in CommonMark, so "top_k" and "$\ell_1$" need no parse.
+_FLANKING_UNDERSCORES = re.compile(r"(?:^|[^0-9A-Za-z_])_|_(?:$|[^0-9A-Za-z_])")
+# Math spans stand in the parsed text as private-use characters, which CommonMark reads like letters.
+_PLACEHOLDER_BASE = 0xF0000
+
+
+@cache
+def _inline_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    # Links and autolinks are read by the link scanner before a title gets here, so brackets and angle
+    # brackets left in a title are text. Without text_join, escapes and references stay separate tokens.
+    return MarkdownIt("commonmark").disable(["link", "image", "autolink", "text_join"])
+
+
+def may_contain_inline_markup(text: str) -> bool:
+    """Return False when cheap tests show that ``text`` has no emphasis and no character reference."""
+    if "*" in text:
+        return True
+    if "&" in text and ";" in text and _CHARACTER_REFERENCE.search(text):
+        return True
+    return "_" in text and _FLANKING_UNDERSCORES.search(text) is not None
+
+
+def remove_emphasis(text: str) -> str:
+    """Remove CommonMark emphasis and decode entity and numeric character references, outside math spans.
+
+    ``**Bold**``, ``__Bold__``, ``*Italic*`` and ``_Italic_`` lose their markers where a CommonMark
+    renderer would make them emphasis, so the underscores of ``snake_case`` stay. ``&amp;``, ``&#39;``
+    and ``&eacute;`` become their characters. Backslash escapes, code spans and HTML tags stay as
+    written, so that ``unescape_markdown`` can run after the other title clean-ups.
+    """
+    if not may_contain_inline_markup(text):
+        return text
+    return parse_and_remove_emphasis(text)
+
+
+def parse_and_remove_emphasis(text: str) -> str:
+    """Do the work of ``remove_emphasis`` with the CommonMark parser, without its quick tests."""
+    math: list[str] = []
+    parts: list[str] = []
+    for is_math, chunk in split_math(text):
+        if is_math:
+            parts.append(chr(_PLACEHOLDER_BASE + len(math)))
+            math.append(chunk)
+        else:
+            parts.append(chunk)
+    masked = "".join(parts)
+    if math and any(ord(char) >= _PLACEHOLDER_BASE for char in text):
+        return text  # the text has characters of the placeholder range itself
+    out: list[str] = []
+    for token in _inline_parser().parseInline(masked)[0].children or []:
+        if token.type in ("text", "html_inline"):
+            out.append(token.content)
+        elif token.type == "text_special":
+            out.append(token.markup if token.info == "escape" else token.content)
+        elif token.type == "code_inline":
+            out.append(f"{token.markup}{token.content}{token.markup}")
+        elif token.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+    plain = "".join(out)
+    if math:
+        plain = "".join(
+            math[ord(char) - _PLACEHOLDER_BASE] if ord(char) >= _PLACEHOLDER_BASE else char for char in plain
+        )
+    return plain
 
 
 def clean_title(text: str) -> str:

@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 from paperbib.identifiers import arxiv_id_from_url
-from paperbib.model import Record
+from paperbib.model import Identifiers, Link, Record
 
 _SCHEMELESS_HOST = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/|$)", re.IGNORECASE)
 # An http(s) URL of printable ASCII with a host and no IPv6 brackets: urlsplit accepts it as it is,
@@ -39,12 +39,31 @@ def main_url(record: Record) -> str | None:
     """Return the URL that exporters write for a record: its paper link, else its arXiv abstract page."""
     url = record.paper_url
     normalised = normalise_url(url) if url else None
-    if normalised is not None and arxiv_id_from_url(normalised):
-        # pdf, http and export.arxiv.org links all become the abstract page of the same version.
-        normalised = f"https://arxiv.org/abs/{arxiv_id_from_url(normalised)}"
+    arxiv = arxiv_id_from_url(normalised) if normalised is not None else None
+    if arxiv is not None:
+        # pdf, http and export.arxiv.org links all become the abstract page. When the record's arXiv ID
+        # names another version of the same paper, that version is taken, so that url and eprint agree.
+        if record.ids.arxiv and Identifiers(arxiv=arxiv).arxiv_base == record.ids.arxiv_base:
+            arxiv = record.ids.arxiv
+        normalised = f"https://arxiv.org/abs/{arxiv}"
     if normalised is None and record.ids.arxiv:
         normalised = f"https://arxiv.org/abs/{record.ids.arxiv}"
     return normalised
+
+
+def names_other_arxiv_version(record: Record, link: Link) -> bool:
+    """True for a link to a version of the record's arXiv paper other than the exported eprint.
+
+    Such a link stays in the output beside the eprint, so that no version the list names is lost.
+    A link without a version names no particular one and is covered by the eprint.
+    """
+    if not record.ids.arxiv or "arxiv" not in link.url.lower():
+        return False
+    arxiv = arxiv_id_from_url(link.url)
+    if arxiv is None or arxiv == record.ids.arxiv:
+        return False
+    linked = Identifiers(arxiv=arxiv)
+    return linked.arxiv_base != linked.arxiv and linked.arxiv_base == record.ids.arxiv_base
 
 
 def verbatim_field(value: str) -> str:

@@ -17,7 +17,7 @@ from paperbib.exporters.base import ExportOptions, ExportResult
 from paperbib.exporters.kept_fields import merge_kept_fields
 from paperbib.latex import LATEX, brace_depth_ok, convert_value, escape_text, title_to_latex
 from paperbib.model import Author, Record
-from paperbib.urls import main_url, normalise_url
+from paperbib.urls import main_url, names_other_arxiv_version, normalise_url
 
 # Links already written as url, eprint or doi are not repeated in annote.
 _MAIN_LINK_KINDS = {"paper", "arxiv", "pdf"}
@@ -165,7 +165,9 @@ def extra_links(record: Record, url: str | None) -> list[str]:
     return [
         f"{link.label}: {normalised}"
         for link in record.links
-        if link.kind not in _MAIN_LINK_KINDS and (normalised := normalise_url(link.url)) and normalised != url
+        if (link.kind not in _MAIN_LINK_KINDS or names_other_arxiv_version(record, link))
+        and (normalised := normalise_url(link.url))
+        and normalised != url
     ]
 
 

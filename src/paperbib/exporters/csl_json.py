@@ -12,7 +12,7 @@ from typing import Any
 from paperbib.exporters.base import ExportOptions, ExportResult
 from paperbib.exporters.json_text import INDENT, dumps_indented
 from paperbib.model import Record
-from paperbib.urls import main_url, normalise_url
+from paperbib.urls import main_url, names_other_arxiv_version, normalise_url
 
 _NOTE_SKIPPED_KINDS = {"paper", "arxiv"}
 
@@ -112,7 +112,8 @@ def _note(record: Record, url: str | None) -> str:
         lines.append(f"arXiv: {record.ids.arxiv}")
     for link in record.links:
         normalised = normalise_url(link.url)
-        if link.kind in _NOTE_SKIPPED_KINDS or normalised is None or normalised == url:
+        skipped_kind = link.kind in _NOTE_SKIPPED_KINDS and not names_other_arxiv_version(record, link)
+        if skipped_kind or normalised is None or normalised == url:
             continue
         lines.append(f"{link.label}: {normalised}")
     if record.note:

@@ -6,7 +6,7 @@ An entry is a title with optional venue tag, links, venue-and-year text and auth
 - ``**[ICLR 2024]** Title ...``, ``[**CVPR'25**] Title ...``, ``[NeurIPS, 2024] Title ...``, ``[arXiv] Title ...``
 - ``[[VENUE](url)] Title.`` where the first link's label is the venue
 - ``2019-ICLR-[Title](url)`` and ``2019.7-[Title](url)`` (a preprint with year and month)
-- ``[Title](url)`` and ``[**Title.**](url)``: the title is the link text
+- ``[Title](url)``, ``[**Title.**](url)`` and reference links such as ``[Title][ref]``: the title is the link text
 - ``Title <br> Venue Year [[Paper]](url)``
 - ``Title. Authors et al. VENUE YEAR`` and ``Title. arXiv:1503.02531``, without links
 """
@@ -19,12 +19,23 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from paperbib.diagnostics import Code, Severity
-from paperbib.identifiers import arxiv_id_from_url, arxiv_year
+from paperbib.identifiers import arxiv_id_from_url, is_valid_arxiv_id
 from paperbib.model import Author, Link
 from paperbib.reader.authors import looks_like_authors, parse_authors, split_affiliation
-from paperbib.reader.links import BADGE, BARE_LABEL, BRACKETED, GROUP, IMAGE, PLAIN, REFERENCE, LinkToken, scan_links
+from paperbib.reader.links import (
+    BADGE,
+    BARE_LABEL,
+    BRACKETED,
+    GROUP,
+    IMAGE,
+    PLAIN,
+    REFERENCE,
+    LinkToken,
+    reference_label,
+    scan_links,
+)
 from paperbib.reader.venue_text import VenueText, is_venue_like, parse_venue_text, two_digit_year
-from paperbib.text import clean_title, unescape_markdown
+from paperbib.text import clean_title, remove_emphasis, unescape_markdown
 from paperbib.venues import Catalogue
 
 # Link labels that name a kind of link, never a paper title.
@@ -56,6 +67,8 @@ _YEAR_TOKEN = re.compile(r"^(?:(?:19|20)\d{2}|['’]\d{2})$")
 _BOLD_TITLE = re.compile(r"^\s*(?:\*\*|__)(?P<title>[^*_]{2,}?)(?:\*\*|__)(?P<rest>.*)$")
 _SPACE_OR_BREAK = re.compile(r"\s+|<br\s*/?>|\*\*(?=\[)", re.IGNORECASE)
 _NOTE_ONLY = re.compile(r"^[\s|,;:·•\-–—]*$")
+# Remains of a link whose bracket or parenthesis is missing, as they are left in a title.
+_LINK_DEBRIS = re.compile(r"(?<!\\)(?:\[\[|\]\(|\)\]|\]\]|\[\s*$)|^\s*\]")
 
 
 @dataclass
@@ -110,16 +123,21 @@ def badge_venue(image_url: str) -> VenueText | None:
 
 
 def clean_entry_title(text: str) -> str:
+    return unescape_markdown(_clean_title_markup(text)).strip()
+
+
+def _clean_title_markup(text: str) -> str:
+    """Return the title of ``text`` without emphasis, list punctuation and quotes, but with its backslash escapes."""
     text = text.strip()
     for marker in ("**", "__"):
         if text.startswith(marker) and text.endswith(marker) and len(text) > 2 * len(marker):
             text = text[len(marker) : -len(marker)]
-    text = text.strip().strip("*").strip()
+    text = remove_emphasis(text).strip().strip("*").strip()
     if text.endswith((" -", " –", " —")):
         text = text[:-2].rstrip()
     if text.startswith('"') and text.endswith('"') and text.count('"') == 2:
         text = text[1:-1]
-    return unescape_markdown(clean_title(text)).strip()
+    return clean_title(text)
 
 
 def parse_entry(
@@ -141,7 +159,7 @@ def parse_entry(
     rest = _take_leading_venue(text, entry, catalogue, tokens)
     # Link scanning is a pure function of the text, so the caller's tokens stay valid for equal text.
     if tokens is None or rest != text:
-        tokens = scan_links(rest)
+        tokens = scan_links(rest, references)
     position, title_done = _take_title(rest, tokens, entry, catalogue)
     segments = _collect_after_title(rest, tokens, position, entry, references)
     return read_segments(entry, segments, title_done, catalogue)
@@ -162,7 +180,9 @@ def read_segments(entry: Entry, segments: list[str], title_done: bool, catalogue
     if not title_done:
         title_text = segments.pop(0) if segments else ""
         bold = _BOLD_TITLE.match(title_text)
-        if bold and bold.group("rest").strip(" .,;:-–—"):
+        rest = bold.group("rest").lstrip() if bold else ""
+        # "**Bold** Word Paper" is one title with emphasis in it, so the rest must start with a separator.
+        if bold and rest.strip(" .,;:-–—") and rest[0] in ".,;:|-–—(":
             # "**Title**. Authors. ICLR 2024": the bold span is the title, the rest is read like text after it.
             title_text = bold.group("title")
             segments.insert(0, bold.group("rest").strip().lstrip(".,;:-–—").strip())
@@ -170,10 +190,38 @@ def read_segments(entry: Entry, segments: list[str], title_done: bool, catalogue
             title_text = _apply_tail(title_text, entry, catalogue, require_separator=True)
         else:
             title_text = _apply_tail_with_authors(title_text, entry, catalogue)
-        entry.title = clean_entry_title(title_text)
+        title = _clean_title_markup(title_text)
+        if "[" in title or "]" in title:
+            # Before unescape_markdown, so that escaped brackets such as "\[A\]" are no broken link.
+            title = _cut_link_debris(title, entry)
+        entry.title = unescape_markdown(title).strip()
     for segment in segments:
         _read_segment(segment, entry, catalogue)
     return entry
+
+
+def _cut_link_debris(title: str, entry: Entry) -> str:
+    """Return ``title`` cut before the remains of a broken link, such as ``Title [paper](`` or ``Title [[paper]``.
+
+    They are left when a bracket or parenthesis of a link is missing, so that no link was read. A cut
+    adds a warning to ``entry``. ``title`` still has its backslash escapes, which the pattern skips.
+    """
+    match = _LINK_DEBRIS.search(title)
+    if match is None:
+        return title
+    cut = match.start()
+    if match.group() == "](":
+        opening = title.rfind("[", 0, cut)
+        cut = opening if opening >= 0 else cut
+    shown, kept = unescape_markdown(title), unescape_markdown(title[:cut].rstrip(" -–—:|,;"))
+    entry.problems.append(
+        (
+            Code.MALFORMED_LINK,
+            Severity.WARNING,
+            f"title {shown!r} contains a broken link; it is cut to {kept!r}, so check the brackets of the line",
+        )
+    )
+    return title[:cut].rstrip(" -–—:|,;")
 
 
 def _take_leading_venue(text: str, entry: Entry, catalogue: Catalogue, tokens: list[LinkToken] | None) -> str:
@@ -253,22 +301,37 @@ def _take_title(text: str, tokens: list[LinkToken], entry: Entry, catalogue: Cat
         _read_badge(tokens[index], entry)
         position = _skip_space(text, tokens[index].end)
         index += 1
-    while index < len(tokens) and tokens[index].start == position and tokens[index].style in (GROUP, BRACKETED):
-        # [[Paper](url)] before the title: a link, the title follows.
-        entry.links.append(Link(tokens[index].label, tokens[index].url))
-        position = _skip_space(text, tokens[index].end)
+    while index < len(tokens) and tokens[index].start == position and _is_link_group(text, tokens[index]):
+        # [[Paper](url)] or [[Paper][ref]] before the title: a link, the title follows.
+        token = tokens[index]
+        if token.url or token.style != REFERENCE:
+            entry.links.append(Link(token.label, token.url))
+        else:
+            entry.problems.append(_undefined_reference(token))
+        position = _skip_space(text, token.end)
         index += 1
-    if index < len(tokens) and tokens[index].start == position and tokens[index].style == PLAIN:
+    if index < len(tokens) and tokens[index].start == position and tokens[index].style in (PLAIN, REFERENCE):
         token = tokens[index]
         title = clean_entry_title(token.label)
         if title and title.lower() not in GENERIC_LABELS:
             entry.title = title
-            entry.links.insert(0, Link("paper", token.url))
+            if token.url or token.style == PLAIN:
+                entry.links.insert(0, Link("paper", token.url))
+            else:
+                entry.problems.append(_undefined_reference(token))
             end = token.end
             if text.startswith("**", end):
                 end += 2
             return end, True
     return position, False
+
+
+def _is_link_group(text: str, token: LinkToken) -> bool:
+    """True for a link in double brackets: ``[[label](url)]``, ``[[label]](url)``, or ``[[paper][ref]]`` with a
+    label such as paper or code. ``[[Title]][ref]`` with another label is a title link."""
+    if token.style in (GROUP, BRACKETED):
+        return True
+    return token.style == REFERENCE and text.startswith("[[", token.start) and token.label.lower() in GENERIC_LABELS
 
 
 def _read_badge(token: LinkToken, entry: Entry) -> None:
@@ -305,17 +368,11 @@ def _collect_after_title(
             segments.append("".join(current))
             current.clear()
         elif token.style == REFERENCE:
-            url = references.get(token.ref.lower())
+            url = token.url or references.get(reference_label(token.ref))
             if url:
                 entry.links.append(Link(token.label, url))
             else:
-                entry.problems.append(
-                    (
-                        Code.MALFORMED_LINK,
-                        Severity.WARNING,
-                        f"reference link [{token.label}][{token.ref}] has no definition '[{token.ref}]: URL'",
-                    )
-                )
+                entry.problems.append(_undefined_reference(token))
             segments.append("".join(current))
             current.clear()
         elif token.style in (BADGE, IMAGE):
@@ -326,6 +383,14 @@ def _collect_after_title(
     if kept and not kept[0] and entry.title:
         kept = kept[1:]
     return [segment for segment in kept if not _NOTE_ONLY.match(segment)] if entry.title else _first_kept(kept)
+
+
+def _undefined_reference(token: LinkToken) -> tuple[Code, Severity, str]:
+    return (
+        Code.MALFORMED_LINK,
+        Severity.WARNING,
+        f"reference link [{token.label}][{token.ref}] has no definition '[{token.ref}]: URL'",
+    )
 
 
 def _first_kept(segments: list[str]) -> list[str]:
@@ -407,8 +472,7 @@ def _apply_tail(text: str, entry: Entry, catalogue: Catalogue, require_separator
     if require_separator and not title:
         return text
     if arxiv_id is not None:
-        year = arxiv_year(arxiv_id)
-        if year is None:
+        if not is_valid_arxiv_id(arxiv_id):
             entry.problems.append(
                 (Code.MALFORMED_LINK, Severity.WARNING, f"arXiv:{arxiv_id} is not a valid arXiv ID; it is not exported")
             )

@@ -4,6 +4,7 @@ badges and reference links, each with its position so that the text between them
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from paperbib.reader.inline import LinkSyntaxError, match_bracket, parse_link_group
@@ -13,7 +14,7 @@ BRACKETED = "bracketed"  # [[label]](url)
 PLAIN = "plain"  # [label](url)
 IMAGE = "image"  # ![alt](src)
 BADGE = "badge"  # [![alt](src)](url)
-REFERENCE = "reference"  # [label][ref] or [[label]][ref]
+REFERENCE = "reference"  # [label][ref], [label][], [[label]][ref], [[label][ref]], and [label] with a definition
 BARE_LABEL = "link"  # the label given to a bare URL
 
 # A bare URL or an autolink, as GFM links them: "https://arxiv.org/abs/1712.01815", "<https://...>", and a
@@ -33,7 +34,10 @@ _PLAIN_GROUP = re.compile(r"\[\[([^\[\]\\]*)\]\(([^\s()\[\]<>\\]*)\)\](?!\()")
 
 @dataclass(frozen=True)
 class LinkToken:
-    """One link of a line; ``url`` is the image source for images, ``ref`` the label of a reference link."""
+    """One link of a line; ``url`` is the image source for images, ``ref`` the label of a reference link.
+
+    A reference link's ``url`` is the URL of its definition, or empty when the list does not define ``ref``.
+    """
 
     start: int
     end: int
@@ -44,9 +48,16 @@ class LinkToken:
     ref: str = ""
 
 
-def scan_links(text: str) -> list[LinkToken]:
+def reference_label(label: str) -> str:
+    """Return the form in which CommonMark compares link labels: case-folded, inner white space collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+def scan_links(text: str, references: Mapping[str, str] | None = None) -> list[LinkToken]:
     """Return the links of ``text`` from left to right; text in brackets that is not a link is skipped.
 
+    ``references`` maps each ``reference_label`` of the list's ``[label]: url`` definitions to its URL.
+    With it, reference links get their URL, and a ``[label]`` with a definition is a link, as in CommonMark.
     Raises LinkSyntaxError when a ``[[label](`` group that starts a word is not closed.
     """
     tokens: list[LinkToken] = []
@@ -62,6 +73,11 @@ def scan_links(text: str) -> list[LinkToken]:
             continue
         if char == "!" and text.startswith("![", i):
             token = _image_at(text, i)
+            if token is None:
+                # "![alt][ref]" and "![alt]" with a definition are images, as "![alt](src)" is.
+                reference = _link_at(text, i + 1, references)
+                if reference is not None and reference.style == REFERENCE:
+                    token = LinkToken(i, reference.end, IMAGE, reference.label, reference.url)
             if token is not None:
                 tokens.append(token)
                 i = token.end
@@ -72,7 +88,7 @@ def scan_links(text: str) -> list[LinkToken]:
                 tokens.append(LinkToken(i, group.end(), GROUP, group.group(1).strip(), group.group(2)))
                 i = group.end()
                 continue
-            token = _link_at(text, i)
+            token = _link_at(text, i, references)
             if token is not None:
                 tokens.append(token)
                 i = token.end
@@ -120,7 +136,7 @@ def _starts_word(text: str, index: int) -> bool:
     return index == 0 or text[index - 1].isspace()
 
 
-def _link_at(text: str, start: int) -> LinkToken | None:
+def _link_at(text: str, start: int, references: Mapping[str, str] | None = None) -> LinkToken | None:
     close = match_bracket(text, start, "[", "]")
     if close is None:
         if text.startswith("[[", start) and _starts_word(text, start) and "](" in text[start:]:
@@ -142,6 +158,11 @@ def _link_at(text: str, start: int) -> LinkToken | None:
         if label.startswith("[") and match_bracket(label, 0, "[", "]") == len(label) - 1:
             return LinkToken(start, end, BRACKETED, label[1:-1].strip(), url)
         return LinkToken(start, end, PLAIN, label.strip(), url)
+    if label.startswith("[") and label.endswith("]") and not text.startswith("[", after):
+        # "[[paper][ref]]" and "[[paper]]": a reference link in brackets, read like a "[[paper](url)]" group.
+        inner = _link_at(label, 0, references)
+        if inner is not None and inner.end == len(label) and inner.style == REFERENCE:
+            return LinkToken(start, after, REFERENCE, inner.label, inner.url, ref=inner.ref)
     if label.startswith("[") and label.endswith(")"):
         inner = _link_at(label, 0)
         if inner is not None and inner.end == len(label) and inner.style == PLAIN:
@@ -156,5 +177,13 @@ def _link_at(text: str, start: int) -> LinkToken | None:
         ref_close = match_bracket(text, after, "[", "]")
         if ref_close is not None:
             inner_label = label[1:-1] if label.startswith("[") and label.endswith("]") else label
-            return LinkToken(start, ref_close + 1, REFERENCE, inner_label.strip(), ref=text[after + 1 : ref_close])
+            # "[label][]" is a collapsed reference, whose label is also its reference.
+            ref = text[after + 1 : ref_close].strip() or inner_label.strip()
+            url = references.get(reference_label(ref), "") if references else ""
+            return LinkToken(start, ref_close + 1, REFERENCE, inner_label.strip(), url, ref=ref)
+    if references and "[" not in label:
+        # "[label]" alone is a shortcut reference link when the list defines the label.
+        url = references.get(reference_label(label))
+        if url is not None:
+            return LinkToken(start, after, REFERENCE, label.strip(), url, ref=label.strip())
     return None

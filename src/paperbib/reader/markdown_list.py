@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from paperbib.diagnostics import Code, Diagnostic, Severity
-from paperbib.identifiers import arxiv_year
+from paperbib.identifiers import arxiv_id_in_url, arxiv_year, is_valid_arxiv_id
 from paperbib.model import Link, Location, Record
 from paperbib.reader.authors import looks_like_authors, parse_authors
 from paperbib.reader.entries import Entry, arxiv_id_of, parse_entry, preclean
 from paperbib.reader.headings import HeadingContext, heading_text, parse_heading
 from paperbib.reader.inline import LinkSyntaxError
-from paperbib.reader.links import IMAGE, LinkToken, scan_links
+from paperbib.reader.links import IMAGE, LinkToken, reference_label, scan_links
 from paperbib.reader.plain_entry import parse_plain_entry
 from paperbib.reader.sections import (
     is_badge_line,
@@ -33,6 +34,7 @@ from paperbib.reader.sections import (
 from paperbib.reader.tables import TableHeader, is_delimiter_row, parse_header, parse_row, split_row
 from paperbib.reader.venue_text import is_venue_like, names_venue_kind, parse_venue_text
 from paperbib.source import Source
+from paperbib.text import ANY_CONTROL_CHARACTER, remove_control_characters
 from paperbib.urls import is_valid_url
 from paperbib.venues import Catalogue, default_catalogue
 
@@ -129,12 +131,43 @@ class _Reader:
         self.fast_path = fast_path
         self.lines = source.lines()
         self.result = ReadResult(roles=[LineRole.BLANK] * len(self.lines))
+        if ANY_CONTROL_CHARACTER.search(source.text):
+            self._remove_control_characters()
         self.stack: list[_Section] = []
         # The year, venue and resource section that the stack gives; None after the stack changes.
         self.context: tuple[int | None, str | None, _Section | None] | None = None
         self.references = self._collect_references()
         self.open: _Open | None = None
         self.entries: dict[int, Entry] = {}
+        # The ids of preprint records whose year comes from a heading, not from their own line.
+        self.heading_years: set[int] = set()
+
+    def _remove_control_characters(self) -> None:
+        """Remove control characters from every line, with a warning for each line that had some.
+
+        They have no printable form, CSL-JSON would write them as ``\u0000`` escapes and LaTeX
+        would print the rest of a terminal escape sequence such as ``[31m``.
+        """
+        for index, line in enumerate(self.lines):
+            cleaned, removed = remove_control_characters(line)
+            if not removed:
+                continue
+            self.lines[index] = cleaned
+            distinct = dict.fromkeys(removed)
+            codes = " ".join(f"U+{ord(char):04X}" for char in distinct)
+            message = f"removed control {'character' if len(distinct) == 1 else 'characters'} {codes} from the line"
+            if len(removed) > len(distinct):
+                message += f" ({len(removed)} in all)"
+            if "\x1b" in distinct:
+                message += ", with the terminal escape sequences that ESC starts"
+            self.result.diagnostics.append(
+                Diagnostic(
+                    Location(self.source.name, index + 1),
+                    Severity.WARNING,
+                    Code.CONTROL_CHARACTER,
+                    message,
+                )
+            )
 
     def _collect_references(self) -> dict[str, str]:
         references: dict[str, str] = {}
@@ -143,7 +176,7 @@ class _Reader:
                 continue
             match = _REFERENCE_DEFINITION.match(line)
             if match and match.group("label") != "//":
-                references.setdefault(match.group("label").lower(), match.group("url"))
+                references.setdefault(reference_label(match.group("label")), match.group("url"))
         return references
 
     # -- the line loop -------------------------------------------------------------------------------
@@ -323,7 +356,7 @@ class _Reader:
             return LineRole.PROSE
         self._mark_content()
         try:
-            tokens = scan_links(text)
+            tokens = scan_links(text, self.references)
             if is_navigation(text, tokens):
                 self.open = None
                 return LineRole.NAVIGATION
@@ -382,6 +415,8 @@ class _Reader:
         self.result.records.append(record)
         if entry.problems:
             self.entries[id(record)] = entry  # _finish reports the problems; most entries have none
+        if entry.year is None and year is not None and (venue is None or self._is_preprint_venue(venue)):
+            self.heading_years.add(id(record))  # _finish checks these years against arXiv IDs
         for section in self.stack:
             section.info.papers += 1
         self.open = _Open(record, indent, bool(_ABBREVIATION.match(entry.title)) and not entry.authors)
@@ -428,7 +463,7 @@ class _Reader:
             return LineRole.PROSE
         if self.open is not None and line[:1] in (" ", "\t"):
             try:
-                tokens = scan_links(preclean(stripped))
+                tokens = scan_links(preclean(stripped), self.references)
             except LinkSyntaxError:
                 tokens = []
             try:
@@ -515,9 +550,26 @@ class _Reader:
                             f"link [{link.label}] has an invalid URL {link.url!r}; it is not exported",
                         )
                     )
+                elif "arxiv" in link.url.lower():
+                    arxiv = arxiv_id_in_url(link.url)
+                    if arxiv is not None and not is_valid_arxiv_id(arxiv):
+                        add(
+                            Diagnostic(
+                                location,
+                                Severity.WARNING,
+                                Code.MALFORMED_LINK,
+                                f"link [{link.label}] names arXiv:{arxiv}, which is not a valid arXiv ID;"
+                                " it is not exported as an eprint",
+                            )
+                        )
+            year_from_heading = id(record) in self.heading_years
             if record.year is not None and record.venue is not None:
+                if year_from_heading:
+                    self._date_preprint_by_arxiv(record, arxiv_id_of(record.links), add)
                 continue  # the checks below are about a missing year or venue
             arxiv = arxiv_id_of(record.links)
+            if year_from_heading:
+                self._date_preprint_by_arxiv(record, arxiv, add)
             venue = self.catalogue.find(record.venue) if record.venue else None
             preprint = record.venue is None or (venue is not None and venue.kind == "preprint")
             if record.year is None and arxiv and preprint:
@@ -540,6 +592,34 @@ class _Reader:
                 )
             if record.year is None:
                 add(Diagnostic(location, Severity.WARNING, Code.NO_YEAR, f"paper {record.title!r} has no year"))
+
+    def _is_preprint_venue(self, venue: str) -> bool:
+        if "rxiv" not in venue.lower() and venue.lower() != "corr":
+            return False  # a quick test before the catalogue look-up
+        known = self.catalogue.find(venue)
+        return known is not None and known.kind == "preprint"
+
+    def _date_preprint_by_arxiv(self, record: Record, arxiv: str | None, add: Callable[[Diagnostic], None]) -> None:
+        """Check the heading year of an arXiv preprint against its arXiv ID, with a note when they differ.
+
+        The entry is exported as an arXiv preprint with the ID as its eprint, and the ID's year is the
+        date of that preprint. So a heading year more than one year away from it, as ``## 2023`` over
+        arXiv:1503.02531, is not the preprint's date, and the ID's year replaces it. A heading one year
+        off stays, because lists often file a preprint of late December or early January under the
+        year of the paper. The caller passes only preprints: no venue, or a preprint venue such as arXiv.
+        """
+        year = arxiv_year(arxiv) if arxiv else None
+        if year is None or record.year is None or year == record.year:
+            return
+        if abs(year - record.year) == 1:
+            message = f"paper {record.title!r}: the heading gives year {record.year}, arXiv ID {arxiv} gives {year}"
+        else:
+            message = (
+                f"paper {record.title!r}: year {year} taken from arXiv ID {arxiv}, not {record.year} from the"
+                " heading, because the entry is exported as an arXiv preprint"
+            )
+            record.year = year
+        add(Diagnostic(record.location, Severity.INFO, Code.YEAR_FROM_ARXIV, message))
 
 
 def _continues_bullet(line: str, content: str) -> bool:

@@ -10,6 +10,9 @@ accepts only text on which those functions are known to give that split:
   ``<br>``, and no ``://`` there, so there is no bare URL. A backslash there only hides the next
   character from the link scanner, and none of the characters left can start a link;
 - no ``&nbsp;``, so ``preclean`` changes nothing;
+- no ``*``, no character reference such as ``&amp;`` and no ``_`` that can delimit emphasis in the
+  title, so titles whose emphasis and references ``clean_entry_title`` removes and decodes take the
+  full path;
 - a title that does not start with ``*`` or ``_`` (a bold venue tag) and is followed by white
   space, so no leading venue tag or ``2019-VENUE-`` prefix matches;
 - URLs that start with ``http://`` or ``https://`` and have no white space, parentheses, brackets,
@@ -26,6 +29,7 @@ import re
 
 from paperbib.model import Link
 from paperbib.reader.entries import _NOTE_ONLY, Entry, read_segments
+from paperbib.text import may_contain_inline_markup
 from paperbib.venues import Catalogue
 
 _LINK = r"\[\[([^\[\]\\]+)\]\((https?://[^\s()\[\]<>\\]+)\)\]"
@@ -45,6 +49,8 @@ def parse_plain_entry(content: str, catalogue: Catalogue) -> Entry | None:
         return None
     title, rest = match.group("title", "rest")
     if "://" in title or "&nbsp;" in content or (rest is not None and "://" in rest):
+        return None
+    if may_contain_inline_markup(title):
         return None
     entry = Entry(
         title="", links=[Link(label.strip(), url) for label, url in _PLAIN_LINK.findall(match.group("links"))]

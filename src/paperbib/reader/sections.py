@@ -59,7 +59,8 @@ def is_local_url(url: str) -> bool:
 def is_navigation(text: str, tokens: list[LinkToken]) -> bool:
     """True for a table-of-contents line: links to anchors or to other files of the repository only."""
     links = [token for token in tokens if token.style != IMAGE]
-    if not links or not all(is_local_url(token.url) for token in links if token.url or not token.ref):
+    # A reference link without a definition has no URL, so it is not local and the line is no navigation.
+    if not links or not all(is_local_url(token.url) for token in links):
         return False
     rest = text
     for token in reversed(tokens):

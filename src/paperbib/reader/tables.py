@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from paperbib.model import Link
 from paperbib.reader.authors import looks_like_authors, parse_authors
 from paperbib.reader.entries import GENERIC_LABELS, Entry, parse_entry, preclean
-from paperbib.reader.links import BADGE, IMAGE, REFERENCE, scan_links
+from paperbib.reader.links import BADGE, IMAGE, scan_links
 from paperbib.reader.sections import is_resource_section
 from paperbib.reader.venue_text import parse_venue_text
 from paperbib.venues import Catalogue
@@ -135,8 +135,8 @@ def parse_row(
         elif role == AUTHORS:
             authors_cell = cell
         elif role == LINKS:
-            for token in scan_links(preclean(cell)):
-                if token.style in (IMAGE, BADGE, REFERENCE) or not token.url:
+            for token in scan_links(preclean(cell), references):
+                if token.style in (IMAGE, BADGE) or not token.url:
                     continue
                 extra_links.append(Link(token.label, token.url))
     if entry is None or not entry.title:

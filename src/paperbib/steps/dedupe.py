@@ -30,15 +30,13 @@ def dedupe(records: list[Record]) -> tuple[list[Record], list[Diagnostic]]:
             _register(record, title_key, index, by_arxiv, by_title)
             continue
         original = kept[target]
-        diagnostics.append(
-            Diagnostic(
-                record.location,
-                Severity.WARNING,
-                Code.DUPLICATE,
-                f"{record.title!r} is the same paper as {original.location}; the two are merged",
-            )
-        )
         kept[target] = _merge(original, record)
+        message = f"{record.title!r} is the same paper as {original.location}; the two are merged"
+        chosen = kept[target].ids.arxiv
+        other = next((ids.arxiv for ids in (original.ids, record.ids) if _is_other_version(ids, chosen)), None)
+        if other is not None:
+            message += f" as arXiv:{chosen}, the highest version; the link to arXiv:{other} is kept as an extra link"
+        diagnostics.append(Diagnostic(record.location, Severity.WARNING, Code.DUPLICATE, message))
         _register(kept[target], _title_key(kept[target], normalised), target, by_arxiv, by_title)
     for indexes in by_title.values():
         if len(indexes) > 1:
@@ -139,6 +137,11 @@ def _merge(original: Record, duplicate: Record) -> Record:
         note=primary.note or secondary.note,
         duplicates=others,
     )
+
+
+def _is_other_version(ids: Identifiers, chosen: str | None) -> bool:
+    """True when ``ids`` names a version of the arXiv paper ``chosen`` other than ``chosen`` itself."""
+    return bool(ids.arxiv) and ids.arxiv != chosen and ids.arxiv != ids.arxiv_base
 
 
 def _rank(record: Record) -> int:
