@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from paperbib import __version__
 from paperbib.diagnostics import Diagnostic
-from paperbib.exporters.base import ExportOptions, ExportResult
+from paperbib.exporters.base import ExportOptions, ExportResult, TextOutput, export_by_writing
 from paperbib.exporters.bibtex import check_braces, extra_links, format_entry
 from paperbib.exporters.csl_json import event_title, is_preprint
 from paperbib.exporters.kept_fields import merge_kept_fields
@@ -34,15 +34,21 @@ class BiblatexExporter:
     )
 
     def export(self, records: Sequence[Record], options: ExportOptions) -> ExportResult:
+        return export_by_writing(self, records, options)
+
+    def write(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> list[Diagnostic]:
         header = f"% Written by paperbib {__version__} for biblatex and biber (UTF-8)"
         if options.source_name:
             header += f" from {options.source_name}"
-        chunks = [header.replace("@", "(at)") + "\n"]
+        out.write(header.replace("@", "(at)") + "\n")
+        kept_fields = options.kept_fields
         for record in records:
             fields = biblatex_fields(record, options)
-            fields = merge_kept_fields(fields, options.kept_fields.get(record.key, ()), self.generated_fields)
-            chunks.append(format_entry(entry_type(record), record.key, fields))
-        return ExportResult("\n".join(chunks), list[Diagnostic]())
+            if kept_fields:
+                fields = merge_kept_fields(fields, kept_fields.get(record.key, ()), self.generated_fields)
+            # A blank line before each entry.
+            out.write("\n" + format_entry(entry_type(record), record.key, fields))
+        return []
 
 
 def entry_type(record: Record) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from paperbib import __version__
 from paperbib.diagnostics import Code, Diagnostic, Severity
 from paperbib.errors import ExportError
-from paperbib.exporters.base import ExportOptions, ExportResult
+from paperbib.exporters.base import ExportOptions, ExportResult, TextOutput, export_by_writing
 from paperbib.exporters.kept_fields import merge_kept_fields
 from paperbib.latex import LATEX, brace_depth_ok, convert_value, escape_text, title_to_latex
 from paperbib.model import Author, Record
@@ -35,18 +35,23 @@ class BibtexExporter:
     )
 
     def export(self, records: Sequence[Record], options: ExportOptions) -> ExportResult:
+        return export_by_writing(self, records, options)
+
+    def write(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> list[Diagnostic]:
         diagnostics: list[Diagnostic] = []
         header = f"% Written by paperbib {__version__}"
         if options.source_name:
             # The file name only, so that the output does not depend on where the list was read from.
             header += f" from {os.path.basename(options.source_name)}"
-        chunks = [header.replace("@", "(at)") + "\n"]
+        out.write(header.replace("@", "(at)") + "\n")
+        kept_fields = options.kept_fields
         for record in records:
             fields = bibtex_fields(record, options, diagnostics)
-            kept = options.kept_fields.get(record.key, ())
-            fields = merge_kept_fields(fields, kept, self.generated_fields)
-            chunks.append(format_entry(entry_type(record), record.key, fields))
-        return ExportResult("\n".join(chunks), diagnostics)
+            if kept_fields:
+                fields = merge_kept_fields(fields, kept_fields.get(record.key, ()), self.generated_fields)
+            # A blank line before each entry.
+            out.write("\n" + format_entry(entry_type(record), record.key, fields))
+        return diagnostics
 
 
 def entry_type(record: Record) -> str:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from paperbib.exporters.base import ExportOptions, ExportResult
+from paperbib.diagnostics import Diagnostic
+from paperbib.exporters.base import ExportOptions, ExportResult, TextOutput, export_by_writing
 from paperbib.exporters.bibtex import extra_links
 from paperbib.exporters.csl_json import is_preprint
 from paperbib.model import Record
@@ -27,8 +28,14 @@ class RisExporter:
     suffix = ".ris"
 
     def export(self, records: Sequence[Record], options: ExportOptions) -> ExportResult:
-        chunks = [_format(ris_type(record), ris_fields(record, options)) for record in records]
-        return ExportResult("\n".join(chunks))
+        return export_by_writing(self, records, options)
+
+    def write(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> list[Diagnostic]:
+        separator = ""  # a blank line between records, none before the first
+        for record in records:
+            out.write(separator + _format(ris_type(record), ris_fields(record, options)))
+            separator = "\n"
+        return []
 
 
 def ris_type(record: Record) -> str:
