@@ -216,6 +216,10 @@ def title_words(title: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", "".join(pieces).lower())
 
 
+def link_kind(label: str) -> str:
+    return " ".join(label.lower().split())
+
+
 def evolve(record: Record, **changes: object) -> Record:
     return dataclasses.replace(record, **changes)  # type: ignore[arg-type]
 

@@ -238,6 +238,33 @@ def test_title_conversion_matches_reference_on_any_text(value):
     assert text.unescape_markdown(value) == reference.unescape_markdown(value)
 
 
+# Words of printable ASCII take a fast path: mixed case, digits, the letters "'+." and brackets
+# decide where it braces a word, and LaTeX specials send a word back to the general path.
+ASCII_WORD = st.text(alphabet="aZbY09'+.[]()-:,&%_$", max_size=6)
+ASCII_TITLES = st.lists(ASCII_WORD | ASCII_WORD.map(lambda word: f"[{word}]"), max_size=6).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(ASCII_TITLES)
+def test_title_conversion_matches_reference_on_ascii_words(value):
+    for mode in (latex.LATEX, latex.UTF8):
+        for protect_words in (True, False):
+            expected = reference.convert_value(value, mode, protect_words)
+            assert latex.convert_value(value, mode, protect_words) == expected, value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="{}a\\", max_size=20))
+def test_brace_depth_matches_reference(value):
+    assert latex.brace_depth_ok(value) == reference.brace_depth_ok(value)
+
+
+def test_link_kind_matches_reference(generated: Bibliography):
+    labels = [link.label for record in generated.records for link in record.links]
+    for label in [*labels, "", "  Paper  with\tCode ", "ÜBER Code"]:
+        assert model.Link(label, "https://example.org").kind == reference.link_kind(label), label
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
 def test_url_helpers_match_reference_on_any_text(tail):
@@ -269,6 +296,7 @@ def _reference_functions() -> dict[object, object]:
         identifiers.derive_identifiers: reference.derive_identifiers,
         keys.title_words: reference.title_words,
         model.evolve: reference.evolve,
+        model.link_kind: reference.link_kind,
         json_text.dumps_indented: lambda value, indent="": json.dumps(value, ensure_ascii=False, indent=2).replace(
             "\n", "\n" + indent
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 
@@ -28,7 +29,13 @@ class Link:
     @property
     def kind(self) -> str:
         """Normalised label: lowercase, single spaces (``Paper with Code`` -> ``paper with code``)."""
-        return " ".join(self.label.lower().split())
+        return link_kind(self.label)
+
+
+@lru_cache(maxsize=4096)
+def link_kind(label: str) -> str:
+    """Return the kind of a link labelled ``label``; a list repeats a few labels on every paper."""
+    return " ".join(label.lower().split())
 
 
 @dataclass(frozen=True, slots=True)

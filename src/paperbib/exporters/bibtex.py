@@ -175,10 +175,8 @@ def extra_links(record: Record, url: str | None) -> list[str]:
 
 
 def format_entry(kind: str, key: str, fields: list[tuple[str, str]]) -> str:
-    lines = [f"@{kind}{{{key},"]
-    lines.extend(f"  {name} = {{{value}}}," for name, value in fields)
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    body = "".join([f"  {name} = {{{value}}},\n" for name, value in fields])
+    return f"@{kind}{{{key},\n{body}}}\n"
 
 
 def _page_range(pages: str) -> str:

@@ -24,17 +24,24 @@ def dumps_indented(value: Any, indent: str = "") -> str:
     value_type = type(value)
     if value_type is str:
         return encode_basestring(value)
+    # String members and elements, most of a CSL item, are encoded here rather than in a call each.
     if value_type is dict and all(type(key) is str for key in value):
         if not value:
             return "{}"
         inner = indent + INDENT
-        members = [f"{inner}{encode_basestring(key)}: {dumps_indented(item, inner)}" for key, item in value.items()]
+        members = [
+            f"{inner}{encode_basestring(key)}: "
+            + (encode_basestring(item) if type(item) is str else dumps_indented(item, inner))
+            for key, item in value.items()
+        ]
         return "{\n" + ",\n".join(members) + "\n" + indent + "}"
     if value_type is list or value_type is tuple:
         if not value:
             return "[]"
         inner = indent + INDENT
-        elements = [inner + dumps_indented(item, inner) for item in value]
+        elements = [
+            inner + (encode_basestring(item) if type(item) is str else dumps_indented(item, inner)) for item in value
+        ]
         return "[\n" + ",\n".join(elements) + "\n" + indent + "]"
     if value_type is int:
         return int.__repr__(value)
