@@ -28,10 +28,9 @@ GENERATED_PAPERS = 300
 @pytest.fixture(scope="module")
 def generated_list(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("generated") / "papers.md"
+    generator = str(ROOT / "benchmarks" / "generate.py")
     subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--papers", str(GENERATED_PAPERS), "--seed", "5"]
-        + ["-o", str(path)],
-        check=True,
+        [sys.executable, generator, "--papers", str(GENERATED_PAPERS), "--seed", "5", "-o", str(path)], check=True
     )
     return path
 
