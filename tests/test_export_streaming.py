@@ -79,7 +79,7 @@ def test_bibtex_findings_come_back_from_write(tmp_path: Path):
 
 
 @pytest.mark.parametrize("name", BUILT_IN)
-def test_cli_writes_the_same_bytes_to_file_and_stdout(name: str, generated_list: Path, tmp_path: Path):
+def test_cli_file_and_stdout_bytes(name: str, generated_list: Path, tmp_path: Path):
     bibliography = load(str(generated_list))
     options = ExportOptions(source_name=bibliography.source_name)
     expected = reference.export_text(name, bibliography.records, options)[0].encode("utf-8")
@@ -139,7 +139,8 @@ def test_failure_mid_stream_keeps_the_old_file(
     result = CliRunner().invoke(main, ["export", "--to", "csl-json", str(generated_list), "-o", str(output)])
     assert result.exit_code == 1
     # The first 199 items had reached the temporary file: the export did stream.
-    assert len(sizes) == 1 and sizes[0] > 0
+    assert len(sizes) == 1
+    assert sizes[0] > 0
     assert output.read_bytes() == b"old content\n"
     assert [path.name for path in tmp_path.iterdir()] == ["refs.json"]
     if isinstance(error, ExportError):

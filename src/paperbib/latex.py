@@ -149,7 +149,7 @@ def _convert_text(
     plain = _PLAIN_TOKENS.get((mode, protect_words))
     if plain is None:
         plain = _PLAIN_TOKENS[(mode, protect_words)] = {"": ""}
-    # Most tokens were seen before and have no findings: one look-up each.
+    # Most tokens were seen before and have no findings, so each takes one look-up.
     converted = [plain.get(token) for token in tokens]
     if None not in converted:
         return "".join(converted)  # type: ignore[arg-type]
@@ -179,9 +179,9 @@ def _convert_text(
 
 # Converted tokens (words and runs of white space) by conversion mode and word protection. A plain
 # dict, emptied when full, is cheaper per look-up than lru_cache, and titles look up about ten tokens each.
-# _PLAIN_TOKENS holds the LaTeX of the tokens without findings (dropped characters or characters
-# that need a Unicode engine), and the empty string that re.split yields around white space;
-# _TOKEN_CACHES holds every converted token with its findings.
+# _PLAIN_TOKENS maps each token without findings (dropped characters or characters that need a
+# Unicode engine) to its LaTeX, and the empty string that re.split yields around white space to
+# itself. _TOKEN_CACHES maps every converted token to its LaTeX and findings.
 _PLAIN_TOKENS: dict[tuple[str, bool], dict[str, str]] = {}
 _TOKEN_CACHES: dict[tuple[str, bool], dict[str, ConvertedValue]] = {}
 
@@ -343,7 +343,7 @@ def brace_depth_ok(value: str) -> bool:
     if opening <= 1:
         return opening == 0 or value.index("{") < value.index("}")
     # The braces alone are balanced when taking out inner "{}" pairs, again and again, leaves
-    # nothing; each round takes out one level of nesting.
+    # nothing. Each round takes out one level of nesting.
     braces = _NOT_BRACES.sub("", value)
     while "{}" in braces:
         braces = braces.replace("{}", "")

@@ -29,7 +29,7 @@ class ExportResult:
 
 
 class TextOutput(Protocol):
-    """Where a streaming exporter writes: an open text file, ``io.StringIO``, or anything with ``write(str)``."""
+    """The destination of a streaming exporter: an open text file, ``io.StringIO``, or anything with ``write(str)``."""
 
     def write(self, text: str, /) -> object: ...
 

@@ -30,8 +30,8 @@ class CslYamlExporter:
         return export_by_writing(self, records, options)
 
     def write(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> list[Diagnostic]:
-        # A list of items dumps as the same lines at the top level as under the references key,
-        # where PyYAML does not indent it either; the items share no objects, so no anchors differ.
+        # PyYAML writes a list under a top-level key without indenting it, so a batch of items dumps
+        # as the same lines on its own. The items share no objects, so no anchors appear.
         out.write("---\n")
         batch: list[dict[str, Any]] = []
         empty = True
