@@ -223,6 +223,10 @@ def title_words(title: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", "".join(pieces).lower())
 
 
+def ris_one_line(value: str) -> str:
+    return re.sub(r"\s*[\r\n\u2028\u2029]+\s*", " ", value).strip()
+
+
 def link_kind(label: str) -> str:
     return " ".join(label.lower().split())
 

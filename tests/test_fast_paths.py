@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import reference_paths as reference
 from conftest import PAPERS, ROOT, TRICKY
 from paperbib import identifiers, latex, model, text, urls
+from paperbib.exporters import ris
 from paperbib.exporters.base import ExportOptions
 from paperbib.exporters.bibtex import BibtexExporter
 from paperbib.exporters.csl_json import CslJsonExporter
@@ -259,6 +260,12 @@ def test_brace_depth_matches_reference(value):
     assert latex.brace_depth_ok(value) == reference.brace_depth_ok(value)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\r\n\u2028\u2029\u00a0ab", max_size=20))
+def test_ris_line_joining_matches_reference(value):
+    assert ris._one_line(value) == reference.ris_one_line(value)
+
+
 def test_link_kind_matches_reference(generated: Bibliography):
     labels = [link.label for record in generated.records for link in record.links]
     for label in [*labels, "", "  Paper  with\tCode ", "ÜBER Code"]:
@@ -297,6 +304,7 @@ def _reference_functions() -> dict[object, object]:
         keys.title_words: reference.title_words,
         model.evolve: reference.evolve,
         model.link_kind: reference.link_kind,
+        ris._one_line: reference.ris_one_line,
         json_text.dumps_indented: lambda value, indent="": json.dumps(value, ensure_ascii=False, indent=2).replace(
             "\n", "\n" + indent
         ),
@@ -325,6 +333,7 @@ def _export_all(paths: list[Path]) -> list[str]:
             (BibtexExporter(), ExportOptions(source_name=path.name)),
             (BibtexExporter(), ExportOptions(source_name=path.name, bib_encoding="utf8", booktitle="short")),
             (CslJsonExporter(), ExportOptions(source_name=path.name)),
+            (ris.RisExporter(), ExportOptions(source_name=path.name)),
         ):
             outputs.append(exporter.export(bibliography.records, options).text)
     return outputs
@@ -335,7 +344,7 @@ def test_export_matches_reference_run(generated_list: Path, monkeypatch: pytest.
     fast = _export_all(paths)
     assert _use_reference_paths(monkeypatch) >= len(_reference_functions())
     slow = _export_all(paths)
-    for path, fast_text, slow_text in zip([p for p in paths for _ in range(3)], fast, slow, strict=True):
+    for path, fast_text, slow_text in zip([p for p in paths for _ in range(4)], fast, slow, strict=True):
         assert fast_text == slow_text, path
 
 

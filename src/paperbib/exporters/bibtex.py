@@ -161,8 +161,19 @@ def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diag
 def check_braces(record: Record, fields: list[tuple[str, str]]) -> None:
     """Raise ExportError when a field value would end its entry early or leave it open."""
     for name, value in fields:
+        if ("{" not in value and "}" not in value) or value in _BALANCED_VALUES:
+            continue
         if not brace_depth_ok(value):
             raise ExportError(f"{record.location}: {record.key}: field {name} has unbalanced braces: {value!r}")
+        if len(_BALANCED_VALUES) >= _BALANCED_VALUES_SIZE:
+            _BALANCED_VALUES.clear()
+        _BALANCED_VALUES.add(value)
+
+
+# Values with braces that check_braces found balanced. The braced venue, publisher and series names
+# repeat on every paper of a venue, and a set look-up is cheaper than counting their braces again.
+_BALANCED_VALUES: set[str] = set()
+_BALANCED_VALUES_SIZE = 4096
 
 
 def extra_links(record: Record, url: str | None) -> list[str]:

@@ -83,8 +83,15 @@ def ris_fields(record: Record, options: ExportOptions) -> list[tuple[str, str]]:
     fields.extend(("N1", link) for link in extra_links(record, url))
     if record.note:
         fields.append(("N1", record.note))
-    # A line break would end the value, so it becomes a space.
-    return [(tag, _LINE_BREAKS.sub(" ", value).strip()) for tag, value in fields]
+    return [(tag, _one_line(value)) for tag, value in fields]
+
+
+def _one_line(value: str) -> str:
+    """Replace each line break, with the white space around it, by a space, because it would end the value."""
+    # Four substring tests are much cheaper than the regular expression on a value without breaks.
+    if "\n" in value or "\r" in value or "\u2028" in value or "\u2029" in value:
+        value = _LINE_BREAKS.sub(" ", value)
+    return value.strip()
 
 
 def _format(kind: str, fields: list[tuple[str, str]]) -> str:
