@@ -17,7 +17,7 @@ from paperbib.exporters.base import ExportOptions, ExportResult, TextOutput, exp
 from paperbib.exporters.bibtex import check_braces, extra_links, format_entry
 from paperbib.exporters.csl_json import event_title, is_preprint
 from paperbib.exporters.kept_fields import merge_kept_fields
-from paperbib.latex import UTF8, escape_text, title_to_latex
+from paperbib.latex import UTF8, convert_value, escape_text
 from paperbib.model import Author, Record
 from paperbib.urls import main_url, verbatim_field
 
@@ -64,7 +64,7 @@ def biblatex_fields(record: Record, options: ExportOptions) -> list[tuple[str, s
     """Return the (name, value) pairs of one entry in output order, with values in BibLaTeX syntax."""
 
     def text(value: str) -> str:
-        return title_to_latex(value, UTF8).value
+        return convert_value(value, UTF8).value
 
     fields: list[tuple[str, str]] = [("title", text(record.title))]
     if record.authors:
@@ -115,8 +115,8 @@ def biblatex_fields(record: Record, options: ExportOptions) -> list[tuple[str, s
 
 def _name(author: Author) -> str:
     if author.literal:
-        return "{" + title_to_latex(author.literal, UTF8).value + "}"
-    family = title_to_latex(author.family, UTF8).value
+        return "{" + convert_value(author.literal, UTF8).value + "}"
+    family = convert_value(author.family, UTF8).value
     if author.given:
-        return f"{family}, {title_to_latex(author.given, UTF8).value}"
+        return f"{family}, {convert_value(author.given, UTF8).value}"
     return family

@@ -15,7 +15,7 @@ from paperbib.diagnostics import Code, Diagnostic, Severity
 from paperbib.errors import ExportError
 from paperbib.exporters.base import ExportOptions, ExportResult, TextOutput, export_by_writing
 from paperbib.exporters.kept_fields import merge_kept_fields
-from paperbib.latex import LATEX, brace_depth_ok, convert_value, escape_text, title_to_latex
+from paperbib.latex import LATEX, ConvertedValue, brace_depth_ok, convert_value, escape_text
 from paperbib.model import Author, Record
 from paperbib.urls import main_url, normalise_url
 
@@ -65,28 +65,12 @@ def entry_type(record: Record) -> str:
 def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diagnostic]) -> list[tuple[str, str]]:
     """Return the (name, value) pairs of one entry in output order, values already in BibTeX syntax."""
     fields: list[tuple[str, str]] = []
+    encoding = options.bib_encoding
 
     def text(value: str, protect_words: bool = True) -> str:
-        conversion = convert_value(value, options.bib_encoding, protect_words)
-        if conversion.dropped:
-            characters = " ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(conversion.dropped))
-            diagnostics.append(
-                Diagnostic(
-                    record.location,
-                    Severity.WARNING,
-                    Code.UNMAPPED_CHARACTER,
-                    f"{record.key}: dropped characters with no LaTeX form: {characters}",
-                )
-            )
-        if conversion.needs_unicode_engine and options.bib_encoding == LATEX:
-            diagnostics.append(
-                Diagnostic(
-                    record.location,
-                    Severity.INFO,
-                    Code.NEEDS_UNICODE_ENGINE,
-                    f"{record.key}: kept non-Latin text as UTF-8; typeset it with xelatex or lualatex",
-                )
-            )
+        conversion = convert_value(value, encoding, protect_words)
+        if conversion.dropped or conversion.needs_unicode_engine:
+            _report_conversion(record, conversion, encoding, diagnostics)
         return conversion.value
 
     def name(value: str) -> str:
@@ -158,6 +142,31 @@ def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diag
     return fields
 
 
+def _report_conversion(
+    record: Record, conversion: ConvertedValue, encoding: str, diagnostics: list[Diagnostic]
+) -> None:
+    """Add the findings of one converted field value: dropped characters, and text that needs xelatex."""
+    if conversion.dropped:
+        characters = " ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(conversion.dropped))
+        diagnostics.append(
+            Diagnostic(
+                record.location,
+                Severity.WARNING,
+                Code.UNMAPPED_CHARACTER,
+                f"{record.key}: dropped characters with no LaTeX form: {characters}",
+            )
+        )
+    if conversion.needs_unicode_engine and encoding == LATEX:
+        diagnostics.append(
+            Diagnostic(
+                record.location,
+                Severity.INFO,
+                Code.NEEDS_UNICODE_ENGINE,
+                f"{record.key}: kept non-Latin text as UTF-8; typeset it with xelatex or lualatex",
+            )
+        )
+
+
 def check_braces(record: Record, fields: list[tuple[str, str]]) -> None:
     """Raise ExportError when a field value would end its entry early or leave it open."""
     for name, value in fields:
@@ -212,8 +221,8 @@ def bibtex_name(author: Author) -> str:
         # BibTeX's own marker for a truncated list: "and others" prints as "et al.".
         return "others"
     if author.literal:
-        return "{" + title_to_latex(author.literal).value + "}"
-    family_latex = title_to_latex(author.family).value
+        return "{" + convert_value(author.literal).value + "}"
+    family_latex = convert_value(author.family).value
     if author.given:
-        return f"{family_latex}, {title_to_latex(author.given).value}"
+        return f"{family_latex}, {convert_value(author.given).value}"
     return family_latex
