@@ -28,8 +28,9 @@ def atomic_writer(path: str) -> Iterator[BinaryIO]:
     file is removed and ``path`` is left untouched, so the output appears complete or not at all.
     An existing file keeps its permissions. A symbolic link is followed, so its target gets the
     new content. A device or a named pipe (``/dev/null``, ``/dev/stdout``, a FIFO) cannot be
-    replaced by a rename, so it is written to directly. A failed write raises PaperbibError with
-    the path and the reason; other exceptions of the block pass through unchanged.
+    replaced by a rename, so it is written to directly. An OSError in the block or in the rename,
+    such as a full disk, raises PaperbibError with the path and the reason. Other exceptions of
+    the block pass through unchanged.
     """
     path = os.path.realpath(path)
     if os.path.exists(path) and not os.path.isdir(path) and not os.path.isfile(path):

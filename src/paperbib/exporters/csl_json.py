@@ -29,11 +29,11 @@ class CslJsonExporter:
     def write(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> list[Diagnostic]:
         # The same text as json.dumps(items, ensure_ascii=False, indent=2), written one item at a
         # time so that only one item is in memory at once.
-        separator = "[\n" + INDENT
+        first = True
         for record in records:
-            out.write(separator + dumps_indented(csl_item(record, options), INDENT))
-            separator = ",\n" + INDENT
-        out.write("[]\n" if separator.startswith("[") else "\n]\n")
+            out.write(("[\n" if first else ",\n") + INDENT + dumps_indented(csl_item(record, options), INDENT))
+            first = False
+        out.write("[]\n" if first else "\n]\n")
         return []
 
 
