@@ -14,7 +14,7 @@ from paperbib.errors import PaperbibError
 
 
 def write_atomic(path: str, data: bytes | str) -> None:
-    """Write ``data`` to ``path`` as :func:`atomic_writer` does; text is written as UTF-8."""
+    """Write ``data`` to ``path`` as :func:`atomic_writer` does, with text encoded as UTF-8."""
     with atomic_writer(path) as stream:
         for chunk in utf8_chunks(data):
             stream.write(chunk)

@@ -108,8 +108,8 @@ def write_output(text: str, output: str | None) -> None:
 def open_output(output: str | None) -> Iterator[TextIO]:
     """Open the UTF-8 text stream that ``write_output`` would write to, for output written piece by piece.
 
-    A file is replaced only when the ``with`` block ends normally (see ``atomic.atomic_writer``);
-    stdout gets the text as it is written.
+    A file is replaced only when the ``with`` block ends normally (see ``atomic.atomic_writer``).
+    Stdout gets the text as it is written.
     """
     from paperbib.atomic import atomic_text_writer, utf8_text
 

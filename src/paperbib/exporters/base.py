@@ -54,7 +54,7 @@ class StreamingExporter(Exporter, Protocol):
 
 
 class _Pieces(list[str]):
-    """Collects written text; joined once at the end, which is cheaper than ``io.StringIO`` on large output."""
+    """A list of the written pieces of text, joined once at the end: cheaper than ``io.StringIO`` on large output."""
 
     write = list.append
 
