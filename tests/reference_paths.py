@@ -23,7 +23,8 @@ from paperbib.diagnostics import Diagnostic
 from paperbib.exporters.base import ExportOptions
 from paperbib.exporters.kept_fields import merge_kept_fields
 from paperbib.latex import LATEX, Conversion, ConvertedValue, _convert_word, _piece
-from paperbib.model import Identifiers, Link, Record
+from paperbib.model import Author, Identifiers, Link, Record
+from paperbib.reader import authors
 
 _SCHEMELESS_HOST = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/|$)", re.IGNORECASE)
 _MARKDOWN_ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -307,3 +308,58 @@ def _ris_record(kind: str, fields: list[tuple[str, str]]) -> str:
     lines.extend(f"{tag}  - {value}" for tag, value in fields)
     lines.append("ER  - ")
     return "\n".join(lines) + "\n"
+
+
+def split_affiliation(text: str) -> tuple[str, str]:
+    match = authors._AFFILIATION.search(text)
+    if not match:
+        return text, ""
+    return text[: match.start()], match.group().strip().strip("()（）")
+
+
+def looks_like_authors(text: str) -> bool:
+    text = split_affiliation(text.strip().strip("*_ ."))[0]
+    if not text:
+        return False
+    if authors._ET_AL.search(text):
+        return True
+    people = [part for part in re.split(r"\s*(?:,|;|&|\band\b)\s*", text) if part]
+    if not people or not all(authors._NAME.match(person) and authors._capitalised(person) for person in people):
+        return False
+    return len(people) > 1 or " " in text
+
+
+def parse_authors(text: str) -> list[Author]:
+    text = authors._trim(split_affiliation(text.strip().strip("*_ "))[0])
+    et_al = bool(authors._ET_AL.search(text))
+    text = authors._trim(authors._ET_AL.sub("", text))
+    found: list[Author] = []
+    for person in (authors._trim(part) for part in authors._PERSON_SEPARATOR.split(text)):
+        if not person:
+            continue
+        pieces = [piece.strip() for piece in person.split(",") if piece.strip()]
+        if len(pieces) == 2 and " " not in pieces[0]:
+            found.append(Author(family=pieces[0], given=pieces[1]))
+            continue
+        found.extend(authors._given_family(piece) for piece in pieces)
+    if et_al and found:
+        found.append(authors.ET_AL)
+    return found
+
+
+def clean_title(text: str) -> str:
+    title = re.sub(r"[ \t\n\r\f\v]+", " ", text).strip()
+    if title.endswith(".") and not title.endswith("..") and len(title) > 1:
+        title = title[:-1].rstrip()
+    return title
+
+
+def preclean(text: str) -> str:
+    from paperbib.reader import entries
+
+    text = entries._HTML_COMMENT.sub("", text)
+    text = entries._COMMENT_LINK.sub("", text)
+    text = entries._SUPERSCRIPT.sub(lambda match: entries._superscript(match.group(1)), text)
+    text = entries._SUBSCRIPT.sub(r"\1", text)
+    text = entries._TAGS.sub("", text)
+    return text.replace("&nbsp;", " ").strip()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import reference_paths as reference
-from conftest import PAPERS, ROOT, TRICKY
+from conftest import FIXTURES, PAPERS, ROOT, TRICKY
 from paperbib import identifiers, latex, model, text, urls
 from paperbib.exporters import ris
 from paperbib.exporters.base import ExportOptions
@@ -22,7 +24,12 @@ from paperbib.exporters.bibtex import BibtexExporter
 from paperbib.exporters.csl_json import CslJsonExporter
 from paperbib.exporters.json_text import dumps_indented
 from paperbib.pipeline import Bibliography, load
+from paperbib.reader import markdown_list
+from paperbib.reader.markdown_list import ReadResult, read_markdown
+from paperbib.reader.plain_entry import parse_plain_entry
+from paperbib.source import Source, read_source
 from paperbib.steps import keys
+from paperbib.venues import default_catalogue
 
 GENERATED_PAPERS = 400
 
@@ -273,6 +280,31 @@ def test_link_kind_matches_reference(generated: Bibliography):
 
 
 @settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\n\r\f\v\u00a0\u2003a.…", max_size=12))
+def test_clean_title_matches_reference(value):
+    assert text.clean_title(value) == reference.clean_title(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="ascii"), max_size=40))
+def test_normalise_title_matches_reference_on_ascii(value):
+    # ASCII titles take a translation table instead of the per-character Unicode look-ups.
+    assert text.normalise_title(value) == reference.normalise_title(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    prefix=st.sampled_from(
+        ["https://openreview.net/forum?id=", "http://www.openreview.net/pdf?id=", "https://openreview.net/forum?", ""]
+    ),
+    tail=st.text(alphabet="aZ09_-%2+&#=?/. \tı", max_size=12),
+)
+def test_openreview_id_matches_reference(prefix, tail):
+    url = prefix + tail
+    assert identifiers.openreview_id_from_url(url) == reference.openreview_id_from_url(url)
+
+
+@settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
 def test_url_helpers_match_reference_on_any_text(tail):
     for url in (tail, "https://" + tail, "http://openreview.net/" + tail, "https://arxiv.org/abs/" + tail):
@@ -294,6 +326,7 @@ def _reference_functions() -> dict[object, object]:
         text.split_math: reference.split_math,
         text.unescape_markdown: reference.unescape_markdown,
         text.normalise_title: reference.normalise_title,
+        text.clean_title: reference.clean_title,
         latex.title_to_latex: reference.title_to_latex,
         latex.convert_value: reference.convert_value,
         latex.escape_text: reference.escape_text,
@@ -314,6 +347,7 @@ def _reference_functions() -> dict[object, object]:
 def _use_reference_paths(monkeypatch: pytest.MonkeyPatch) -> int:
     """Replace each optimised function by its reference in every paperbib module that holds it."""
     replacements = _reference_functions()
+    monkeypatch.setattr(markdown_list, "parse_plain_entry", lambda content, catalogue: None)
     patched = 0
     for name, module in list(sys.modules.items()):
         if not name.startswith("paperbib") or module is None:
@@ -379,3 +413,424 @@ def test_match_bracket_matches_reference(value):
             if char == opening:
                 expected = reference.match_bracket(value, index, opening, closing)
                 assert match_bracket(value, index, opening, closing) == expected, (value, index)
+
+
+def _read_both_ways(source: Source) -> tuple[ReadResult, ReadResult]:
+    return read_markdown(source, fast_path=True), read_markdown(source, fast_path=False)
+
+
+def _assert_same_reading(fast: ReadResult, full: ReadResult, where: object) -> None:
+    assert fast.records == full.records, where
+    assert [record.ids for record in fast.records] == [record.ids for record in full.records], where
+    assert fast.diagnostics == full.diagnostics, where
+    assert fast.roles == full.roles, where
+    assert fast.headings == full.headings, where
+
+
+def test_reader_fast_path_matches_full_path(generated_list: Path):
+    paths = [generated_list, PAPERS, *sorted(FIXTURES.glob("**/*.md"))]
+    for path in paths:
+        encoding = "latin-1" if path.name == "latin1.md" else None
+        source = read_source(str(path), encoding)
+        fast, full = _read_both_ways(source)
+        _assert_same_reading(fast, full, path)
+
+
+def test_reader_fast_path_takes_plain_bullets(generated_list: Path, monkeypatch: pytest.MonkeyPatch):
+    # The comparison above proves nothing if the fast path never runs.
+    results: list[bool] = []
+
+    def counted(content: str, catalogue: object) -> object:
+        entry = parse_plain_entry(content, catalogue)
+        results.append(entry is not None)
+        return entry
+
+    monkeypatch.setattr(markdown_list, "parse_plain_entry", counted)
+    fast = read_markdown(read_source(str(generated_list)))
+    assert sum(results) >= len(fast.records) * 0.9
+
+
+# Pieces of bullets on both sides of the fast path's boundary. A bullet is made of plain pieces and
+# at most one piece of markup that the fast path rejects (or that only looks like it should).
+_PLAIN_PIECES = st.sampled_from(
+    [
+        "Sparse",
+        "Models",
+        "a",
+        " ",
+        "  ",
+        "\t",
+        "\u00a0",
+        "-",
+        " - ",
+        ".",
+        ". ",
+        ":",
+        ",",
+        "|",
+        "·",
+        "(Oral)",
+        "!",
+        "$x$",
+        '"',
+        "'",
+        "2019",
+        "ICLR",
+        "ICLR 2024",
+        "CVPR'23",
+        "NeurIPS, 2022",
+        "arXiv:2101.00001",
+        "arXiv 2020",
+        "Jane Doe",
+        "Jane Doe and John Roe",
+        "J. Doe, A. Roe",
+        "et al.",
+        "paper",
+        "link",
+    ]
+)
+_MARKUP_PIECES = st.sampled_from(
+    [
+        "*",
+        "**",
+        "_",
+        "__",
+        "`",
+        "\\",
+        "\\_",
+        "\\[",
+        "[",
+        "]",
+        "(",
+        ")",
+        "<",
+        "<br>",
+        "<b>",
+        ">",
+        "&",
+        "&nbsp;",
+        "2019-",
+        "2019.7-",
+        "https://x.org",
+        " https://x.org",
+        " https://x.org ",
+        " (https://x.org)",
+        "(https://x.org)",
+        " <https://x.org>",
+        "://",
+        "2025/12/06",
+        "[ICLR 2024]",
+        "**[ICLR 2024]**",
+        "![x](https://x.org/b.svg)",
+    ]
+)
+_LABELS = st.sampled_from(["paper", "code", "arxiv", "link", " pdf ", "Paper (v2)", "a b", "", "!x", "ICLR 2024"])
+_GOOD_URLS = st.sampled_from(
+    [
+        "https://arxiv.org/abs/2101.00001",
+        "https://arxiv.org/pdf/2101.00001v2",
+        "http://example.org/a_b",
+        "https://openreview.net/forum?id=abc",
+    ]
+)
+_OTHER_URLS = st.sampled_from(
+    [
+        "https://example.org/a(b)",
+        "https://example.org/a b",
+        " https://example.org/a",
+        "https://example.org/<x>",
+        "https://example.org/a\\b",
+        "https://example.org/a]b",
+        "#local",
+        "other.md",
+        "example.org/p",
+        "",
+    ]
+)
+_LINK_SHAPES = st.sampled_from(["[[{label}]({url})]"] * 4 + ["[[{label}]]({url})", "[{label}]({url})"])
+
+
+def _text(plain: list[str], markup: list[str], position: int) -> str:
+    pieces = list(plain)
+    for piece in markup:
+        pieces.insert(position % (len(pieces) + 1), piece)
+    return "".join(pieces)
+
+
+@st.composite
+def _bullets(draw: st.DrawFn) -> str:
+    odd_part = draw(st.sampled_from(["none"] * 5 + ["title", "rest", "link", "url", "separator"]))
+    markup = [draw(_MARKUP_PIECES)]
+    position = draw(st.integers(0, 6))
+    title = _text(
+        draw(st.lists(_PLAIN_PIECES, min_size=1, max_size=5)), markup if odd_part == "title" else [], position
+    )
+    rest = _text(draw(st.lists(_PLAIN_PIECES, max_size=4)), markup if odd_part == "rest" else [], position)
+    count = draw(st.integers(0 if odd_part == "title" else 1, 3))
+    odd_link = draw(st.integers(0, max(count - 1, 0)))
+    parts = [title, draw(st.sampled_from([" ", " ", "  ", "\t", "", "\u00a0"]))]
+    for index in range(count):
+        shape = draw(_LINK_SHAPES) if odd_part == "link" and index == odd_link else "[[{label}]({url})]"
+        url = draw(_OTHER_URLS) if odd_part == "url" and index == odd_link else draw(_GOOD_URLS)
+        parts.append(shape.format(label=draw(_LABELS), url=url))
+        if index < count - 1:
+            odd_separator = odd_part == "separator" and index == odd_link
+            parts.append(
+                draw(st.sampled_from([" | ", ", ", "x"])) if odd_separator else draw(st.sampled_from([" ", ""]))
+            )
+    if rest:
+        parts.extend([draw(st.sampled_from([" ", " ", "", "\t"])), rest])
+    return "".join(parts)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    heading=st.sampled_from(["## ICLR 2024", "## Pruning", "## News", "## Datasets", "**2021**"]),
+    above=st.sampled_from(
+        ["", "- **SpQ** · NeurIPS 2023 [[paper](https://x.org/a)]", "- Earlier Paper [[paper](https://x.org/b)]"]
+    ),
+    indent=st.sampled_from(["", "  ", "    "]),
+    marker=st.sampled_from(["-", "*", "1."]),
+    bullet=_bullets(),
+)
+def test_reader_fast_path_matches_full_path_on_bullets(heading, above, indent, marker, bullet):
+    text = f"{heading}\n\n{above}\n{indent}{marker} {bullet}\n"
+    fast, full = _read_both_ways(Source("generated.md", text))
+    _assert_same_reading(fast, full, text)
+
+
+# Bullets at the edge of the plain shape, under a venue heading and under a news heading.
+_EDGE_BULLETS = [
+    "Title https://x.org/a [[paper](https://a.org/p)]",
+    "Title (https://x.org/a) [[paper](https://a.org/p)]",
+    "Title [[paper](https://a.org/p)] see https://x.org/a",
+    "**SpQ** · NeurIPS 2023 [[paper](https://a.org/p)]",
+    "__SpQ__ ICLR 2024 [[paper](https://a.org/p)]",
+    "*Title* [[paper](https://a.org/p)]",
+    "Title &nbsp; [[paper](https://a.org/p)]",
+    "Title &amp; More [[paper](https://a.org/p)]",
+    "Title [[paper](https://a.org/p)](https://x.org/a)",
+    "Title [[paper](https://a.org/p)][ref]",
+    "Title\\ [[paper](https://a.org/p)]",
+    "Title \\[[paper](https://a.org/p)]",
+    "Title. Jane Doe and John Roe. ICLR 2020 [[paper](https://a.org/p)]",
+    "Title arXiv:2101.00001 [[paper](https://a.org/p)]",
+    "Title [[link](https://a.org/p)] see details",
+    "Title: [[link](https://a.org/p)]",
+    "Title [[paper](https://arxiv.org/abs/2101.00001)] Jane Doe, ICLR 2024",
+    "Title [[paper](https://a.org/p)] (Oral)",
+    "Title [[paper](https://a.org/p)] | [[code](https://a.org/c)]",
+    "Title [[paper](https://a.org/p)][[code](https://a.org/c)]",
+    "Title [[ ](https://a.org/p)]",
+    "Title [[paper](https://a.org/p )]",
+    "2025/12/06 Title [[paper](https://a.org/p)]",
+    "2019-ICLR- [[paper](https://a.org/p)]",
+    "- [[paper](https://a.org/p)]",
+    "· [[paper](https://a.org/p)]",
+    "Title <br> ICLR 2024 [[paper](https://a.org/p)]",
+    "Title [[paper](https://a.org/p)] <!-- note -->",
+]
+
+
+@pytest.mark.parametrize("bullet", _EDGE_BULLETS)
+@pytest.mark.parametrize("heading", ["## ICLR 2024", "## Pruning", "## News"])
+def test_reader_fast_path_matches_full_path_at_edges(heading: str, bullet: str):
+    text = (
+        f"{heading}\n\n- Earlier Paper [[paper](https://x.org/b)]\n- {bullet}\n  - {bullet}\n[ref]: https://x.org/r\n"
+    )
+    fast, full = _read_both_ways(Source("edges.md", text))
+    _assert_same_reading(fast, full, text)
+
+
+_AUTHOR_PIECES = st.sampled_from(
+    [
+        "Jane Doe",
+        "J. Roe",
+        "van der Berg",
+        "Li, Yuncheng",
+        ", ",
+        " and ",
+        " & ",
+        "; ",
+        " ",
+        ".",
+        "et al.",
+        "ET AL",
+        "et. al",
+        "Al",
+        "al",
+        "(Google)",
+        "（Lab）",
+        ")",
+        "Ǆ",
+        "İ",
+        "ſ",
+        "é",
+        "2020",
+        "*",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_AUTHOR_PIECES, max_size=8).map("".join))
+def test_author_parsing_matches_reference(value):
+    from paperbib.reader import authors
+
+    assert authors.split_affiliation(value) == reference.split_affiliation(value)
+    assert authors.looks_like_authors(value) == reference.looks_like_authors(value)
+    assert authors.parse_authors(value) == reference.parse_authors(value)
+
+
+def test_process_in_place_matches_copies(generated_list: Path):
+    from paperbib.pipeline import process
+
+    source = read_source(str(generated_list))
+    given = read_markdown(source)
+    untouched = copy.deepcopy(given.records)
+    copied = process(given.records, given.diagnostics)
+    assert given.records == untouched
+
+    owned = read_markdown(source)
+    in_place = process(owned.records, owned.diagnostics, copy=False)
+    assert in_place.records == copied.records
+    assert in_place.diagnostics == copied.diagnostics
+
+
+_MARKUP_TEXT = st.sampled_from(
+    [
+        "a",
+        " ",
+        "<",
+        ">",
+        "<!--",
+        "-->",
+        "[//]",
+        "[/",
+        "/]",
+        ": #",
+        "<sup>",
+        "</sup>",
+        "<SUB>",
+        "</sub>",
+        "2",
+        "<b>",
+        "</b>",
+        "<span x>",
+        "&nbsp;",
+        "\u00a0",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_MARKUP_TEXT, max_size=10).map("".join))
+def test_preclean_matches_reference(value):
+    from paperbib.reader.entries import preclean
+
+    assert preclean(value) == reference.preclean(value)
+
+
+_TAIL_PIECES = st.sampled_from(
+    [
+        "Sparse Models",
+        ". ",
+        "Jane Doe",
+        " and John Roe",
+        " et al.",
+        " ICLR",
+        " CVPR",
+        " 2020",
+        " '21",
+        "arXiv:2101.00001",
+        " (arXiv:2101.00001)",
+        " (arXiv 2020)",
+        " arXiv 2020",
+        "(",
+        ")",
+        ".",
+        " ",
+        "\n",
+        "\u0662\u0660",
+        "\u00b2",
+        " NeurIPS Workshop",
+        ",",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_TAIL_PIECES, max_size=8).map("".join), st.booleans(), st.booleans())
+def test_apply_tail_early_return_matches_full(value, require_separator, with_authors):
+    from paperbib.reader import entries
+
+    catalogue = default_catalogue()
+
+    def run() -> tuple[str, entries.Entry]:
+        entry = entries.Entry(title="")
+        if with_authors:
+            result = entries._apply_tail_with_authors(value, entry, catalogue)
+        else:
+            result = entries._apply_tail(value, entry, catalogue, require_separator)
+        return result, entry
+
+    fast = run()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(entries, "_may_end_in_tail", lambda text: True)
+        full = run()
+    assert fast == full
+
+
+_LINK_TEXT = st.sampled_from(
+    [
+        "[[",
+        "]]",
+        "[",
+        "]",
+        "(",
+        ")",
+        "](",
+        ")]",
+        "a",
+        " pdf ",
+        " ",
+        "\\",
+        "!",
+        "<",
+        ">",
+        "https://x.org/a",
+        "#x",
+        "[[paper](https://x.org/a)]",
+        "[[](https://x.org/a)]",
+        "[[code]()]",
+        "[x](y)",
+        "[x][r]",
+        "![b](https://x.org/b.svg)",
+        "[[a](x(y)]",
+        "[[a](x)y)]",
+        "[[a](x y)]",
+        "[[a]( x )]",
+        '[[a](x "t")]',
+        "[[a](<x>)]",
+        "[[a\\](x)]",
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_LINK_TEXT, max_size=10).map("".join))
+def test_scan_links_group_pattern_matches_full(value):
+    from paperbib.reader import links
+    from paperbib.reader.inline import LinkSyntaxError
+
+    def scan() -> object:
+        try:
+            return links.scan_links(value)
+        except LinkSyntaxError as error:
+            return str(error)
+
+    fast = scan()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(links, "_PLAIN_GROUP", re.compile(r"(?!)"))
+        full = scan()
+    assert fast == full

@@ -12,6 +12,7 @@ from conftest import load_tricky
 from paperbib.formatting import Formatter
 from paperbib.formatting.pybtex_engine import field_value, pybtex_entry
 from paperbib.formatting.pybtex_style import AlphaStyle, PlainStyle, UnsrtAlphaStyle, UnsrtStyle
+from paperbib.pipeline import load
 
 STYLES = ("plain", "unsrt", "alpha", "unsrtalpha")
 
@@ -58,6 +59,30 @@ def test_alpha_labels_from_authors_and_titles() -> None:
     assert "[LO24b]" in text
     punctuation = Formatter("alpha").bibliography(load_tricky("punctuation.md").records).text
     assert punctuation.startswith("[Are19] Are all those heads needed?")
+
+
+@pytest.mark.parametrize("style", ["alpha", "unsrtalpha"])
+def test_alpha_labels_braced_titles(papers, style: str) -> None:  # type: ignore[no-untyped-def]
+    # The key field of "AMC: AutoML for ..." is "{AMC}: {AutoML} ...": BibTeX's alpha.bst labels it
+    # AMC18, counting neither braces nor accent commands.
+    formatted = Formatter(style).bibliography(papers.records)
+    labels = re.findall(r"^\[([^\]]*)\]", formatted.text, flags=re.MULTILINE)
+    assert len(labels) == len(papers.records)
+    assert "AMC18" in labels
+    assert not [label for label in labels if "{" in label or "}" in label or "\\" in label]
+
+
+@pytest.mark.parametrize("style", ["alpha", "unsrtalpha"])
+def test_alpha_labels_accented_titles(tmp_path, style: str) -> None:  # type: ignore[no-untyped-def]
+    listing = tmp_path / "accents.md"
+    listing.write_text(
+        "## ICLR-2024\n\n- Über Pruning [[paper](https://example.org/1)]\n"
+        "- Ästhetik of Sparse Nets [[paper](https://example.org/2)]\n",
+        encoding="utf-8",
+    )
+    text = Formatter(style).bibliography(load(str(listing)).records).text
+    labels = sorted(re.findall(r"^\[([^\]]*)\]", text, flags=re.MULTILINE))
+    assert labels == ["Äst24", "Übe24"]
 
 
 def test_missing_year_is_optional() -> None:

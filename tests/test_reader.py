@@ -135,6 +135,17 @@ def test_broken_link_is_reported_with_line():
     assert "not closed" in skipped.message
 
 
+def test_broken_link_in_continuation_line():
+    # The indented line would give the title of the abbreviation-style paper above it.
+    result = read_text(
+        "## ICLR 2024\n\n- **SpQ** · NeurIPS 2023 [[paper](https://x.org/a)]\n  Some Title [[paper](https://x.org/b\n"
+    )
+    assert [record.title for record in result.records] == ["SpQ"]
+    (skipped,) = result.skipped
+    assert skipped.location.line == 4
+    assert skipped.code is Code.UNCLOSED_LINK
+
+
 def test_bullet_with_links_but_no_title_is_reported():
     result = read_text("# 2024\n## ICLR-2024\n- [[paper](https://a.org)]\n")
     assert result.records == []

@@ -51,9 +51,15 @@ def doi_from_url(url: str) -> str | None:
 
 
 _URLSPLIT_REMOVES = re.compile("[\t\r\n]")
+# The usual OpenReview link, whose id urlsplit and parse_qs return unchanged: no percent-escapes,
+# no "+", no other query field and no fragment.
+_PLAIN_OPENREVIEW = re.compile(r"https?://(?:www\.)?openreview\.net/(?:forum|pdf)\?id=([A-Za-z0-9_\-]+)")
 
 
 def openreview_id_from_url(url: str) -> str | None:
+    plain = _PLAIN_OPENREVIEW.fullmatch(url)
+    if plain:
+        return plain.group(1)
     # A cheap test first. urlsplit deletes tabs and newlines before it reads the host, so a URL
     # that has them takes the full path.
     if "openreview.net" not in url.lower() and not _URLSPLIT_REMOVES.search(url):
@@ -103,9 +109,11 @@ def _url_identifiers(url: str) -> list[tuple[str, str]]:
         doi = doi_from_url(url)
         if doi:
             found.append(("doi", doi))
-    openreview = openreview_id_from_url(url)
-    if openreview:
-        found.append(("openreview", openreview))
+    # openreview_id_from_url returns None for any other URL; this test is the same as its own cheap one.
+    if "openreview.net" in folded or "\t" in url or "\r" in url or "\n" in url:
+        openreview = openreview_id_from_url(url)
+        if openreview:
+            found.append(("openreview", openreview))
     for name, host, pattern, group in _HOST_PATTERNS:
         if host in url:
             match = pattern.match(url)

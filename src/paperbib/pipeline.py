@@ -54,7 +54,8 @@ def load(
     # Free the decoded text (up to four bytes per character) before the steps allocate their copies.
     del source
     logger.debug("read %d records from %s", len(result.records), name)
-    bibliography = process(result.records, result.diagnostics, catalogue, key_format)
+    # The records of this reader belong to no one else, so the steps need not copy them.
+    bibliography = process(result.records, result.diagnostics, catalogue, key_format, copy=False)
     bibliography.source_name = name
     if sidecar:
         records, findings = apply_sidecar(bibliography.records, sidecar_path(path))
@@ -71,14 +72,20 @@ def process(
     diagnostics: list[Diagnostic],
     catalogue: Catalogue | None = None,
     key_format: KeyFormat | None = None,
+    copy: bool = True,
 ) -> Bibliography:
-    """Run the steps after reading on records from any reader; ``key_format`` replaces the default keys."""
+    """Run the steps after reading on records from any reader; ``key_format`` replaces the default keys.
+
+    With ``copy=False`` the steps set identifiers, venues and keys on the given records in place;
+    otherwise the given records stay unchanged.
+    """
     findings = list(diagnostics)
-    records = identify(records)
-    records, venue_findings = resolve_venues(records, catalogue or default_catalogue())
+    # The later steps change records in place: the copies that identify makes, or the caller's with copy=False.
+    records = identify(records, copy)
+    records, venue_findings = resolve_venues(records, catalogue or default_catalogue(), copy=False)
     findings.extend(venue_findings)
     records, duplicate_findings = dedupe(records)
     findings.extend(duplicate_findings)
-    records = assign_keys(records, key_format)
+    records = assign_keys(records, key_format, copy=False)
     findings.sort(key=lambda diagnostic: diagnostic.location)
     return Bibliography(records, findings)

@@ -7,8 +7,18 @@ import unicodedata
 
 _MARKDOWN_ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
-_ASCII_KEPT_MARK = re.compile(r"[#$+<=>^`|~]")
-_ASCII_DROPPED = re.compile(r"[^a-z0-9#$+<=>^`|~]+")
+_ASCII_SPACE_NOT_BLANK = re.compile(r"[\t\n\r\f\v]")
+_ASCII_KEPT_MARKS = "#$+<=>^`|~"
+# The comparison form of each ASCII character for normalise_title: letters in lowercase, digits as they are,
+# kept marks with a space on each side, and a space for everything else.
+_ASCII_COMPARISON_FORM = str.maketrans(
+    {
+        chr(code): (
+            chr(code).lower() if chr(code).isalnum() else f" {chr(code)} " if chr(code) in _ASCII_KEPT_MARKS else " "
+        )
+        for code in range(128)
+    }
+)
 
 
 def split_math(text: str) -> list[tuple[bool, str]]:
@@ -101,7 +111,9 @@ def clean_title(text: str) -> str:
     No-break spaces are kept because they are part of the title. An ellipsis (``...`` or ``…``)
     is not a list period and is kept.
     """
-    title = _ASCII_SPACE.sub(" ", text).strip()
+    # The substitution changes nothing unless there is a run of spaces or another ASCII white space character.
+    title = _ASCII_SPACE.sub(" ", text) if "  " in text or _ASCII_SPACE_NOT_BLANK.search(text) else text
+    title = title.strip()
     if title.endswith(".") and not title.endswith("..") and len(title) > 1:
         title = title[:-1].rstrip()
     return title
@@ -115,15 +127,31 @@ def normalise_title(title: str) -> str:
     if title.isascii():
         # The same result for ASCII without per-character Unicode look-ups: NFKC changes no ASCII,
         # casefold is lower, and the ASCII symbols (category S) plus "#" are the kept marks.
-        spaced = _ASCII_KEPT_MARK.sub(r" \g<0> ", title.lower())
-        return " ".join(_ASCII_DROPPED.sub(" ", spaced).split())
+        return " ".join(title.translate(_ASCII_COMPARISON_FORM).split())
     folded = unicodedata.normalize("NFKC", title).casefold()
-    kept = []
-    for char in folded:
+    return " ".join(folded.translate(_COMPARISON_FORM).split())
+
+
+class _ComparisonForm(dict[int, str]):
+    """A ``str.translate`` table of the comparison form of each case-folded character, filled on first use:
+    letters and digits as they are, ``#``, ``+`` and symbols with a space on each side, and a space for
+    everything else.
+
+    It keeps at most ``_COMPARISON_FORM_KEPT`` characters, so text in many scripts cannot grow it without bound.
+    """
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
         if char.isalnum():
-            kept.append(char)
+            value = char
         elif char in "#+" or unicodedata.category(char).startswith("S"):
-            kept.append(f" {char} ")
+            value = f" {char} "
         else:
-            kept.append(" ")
-    return " ".join("".join(kept).split())
+            value = " "
+        if len(self) < _COMPARISON_FORM_KEPT:
+            self[code] = value
+        return value
+
+
+_COMPARISON_FORM_KEPT = 4096
+_COMPARISON_FORM = _ComparisonForm()

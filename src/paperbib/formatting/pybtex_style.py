@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from pybtex.richtext import Text
 from pybtex.style.formatting import toplevel
 from pybtex.style.formatting.unsrt import Style as UnsrtBase
 from pybtex.style.formatting.unsrt import pages
+from pybtex.style.labels.alpha import LabelStyle as AlphaLabels
 from pybtex.style.sorting.author_year_title import SortingStyle as AuthorYearTitle
 from pybtex.style.template import field, first_of, join, optional, optional_field, sentence, tag, words
 
@@ -32,6 +34,27 @@ class TitleKeySorting(AuthorYearTitle):
             # The key field is the title with protecting braces, which must not affect the order.
             author_key = entry.fields.get("key", "").replace("{", "").replace("}", "").lower()
         return author_key, year, title
+
+
+class TextKeyLabels(AlphaLabels):
+    """alpha labels that take the first letters of the ``key`` field as text, not as LaTeX source.
+
+    pybtex cuts the first three characters of the key's source, so ``{AMC}: ...`` gives the label
+    ``{AM18``. BibTeX's alpha.bst uses ``text.prefix$``, which counts neither braces nor the
+    letters of an accent command. Cutting the key's decoded text to three characters gives the
+    same letters.
+    """
+
+    def format_label(self, entry: Any) -> str:
+        key = entry.fields.get("key")
+        if key is not None:
+            from pybtex.database import Entry
+
+            entry_as_text = Entry(entry.type, fields={**entry.fields}, persons=entry.persons)
+            entry_as_text.key = entry.key
+            entry_as_text.fields["key"] = Text.from_latex(key).render_as("text")
+            entry = entry_as_text
+        return str(super().format_label(entry))
 
 
 class UnsrtStyle(UnsrtBase):
@@ -79,13 +102,13 @@ class PlainStyle(UnsrtStyle):
 class AlphaStyle(PlainStyle):
     """alpha (sorted; labels such as ``Mod24``) without requiring authors."""
 
-    default_label_style = "alpha"
+    default_label_style = TextKeyLabels
 
 
 class UnsrtAlphaStyle(UnsrtStyle):
     """unsrtalpha (citation order; alpha labels) without requiring authors."""
 
-    default_label_style = "alpha"
+    default_label_style = TextKeyLabels
 
 
 NO_DATE = "n.d."

@@ -14,11 +14,14 @@ _AFFILIATION = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _PERSON_SEPARATOR = re.compile(r"\s*(?:;|&|\band\b|\bAnd\b)\s*")
 _PARTICLES = frozenset("van von der den de del della di da du la le bin al".split())
 _NAME = re.compile(r"^[^\W\d_][\w.'’\-]*(?:\s+[^\W\d_][\w.'’\-]*){0,4}$")
+_NAME_SEPARATOR = re.compile(r"\s*(?:,|;|&|\band\b)\s*")
+_FINAL_INITIAL = re.compile(r"(?:^|\s)[A-Z]\.$")
 
 
 def split_affiliation(text: str) -> tuple[str, str]:
     """Split a trailing ``(Google)`` off an author list; returns (authors, affiliation)."""
-    match = _AFFILIATION.search(text)
+    # The pattern needs a closing parenthesis; testing for one first spares the search on most lists.
+    match = _AFFILIATION.search(text) if ")" in text or "）" in text else None
     if not match:
         return text, ""
     return text[: match.start()], match.group().strip().strip("()（）")
@@ -29,12 +32,19 @@ def looks_like_authors(text: str) -> bool:
     text = split_affiliation(text.strip().strip("*_ ."))[0]
     if not text:
         return False
-    if _ET_AL.search(text):
+    if _has_et_al(text):
         return True
-    people = [part for part in re.split(r"\s*(?:,|;|&|\band\b)\s*", text) if part]
+    people = [part for part in _NAME_SEPARATOR.split(text) if part]
     if not people or not all(_NAME.match(person) and _capitalised(person) for person in people):
         return False
     return len(people) > 1 or " " in text
+
+
+def _has_et_al(text: str) -> bool:
+    # ASCII text without "al" in any case cannot match; other text may, through Unicode case folding.
+    if text.isascii() and "al" not in text.lower():
+        return False
+    return _ET_AL.search(text) is not None
 
 
 def _capitalised(name: str) -> bool:
@@ -45,8 +55,10 @@ def _capitalised(name: str) -> bool:
 def parse_authors(text: str) -> list[Author]:
     """Return the authors of ``text``; ``et al.`` becomes ET_AL at the end of the list."""
     text = _trim(split_affiliation(text.strip().strip("*_ "))[0])
-    et_al = bool(_ET_AL.search(text))
-    text = _trim(_ET_AL.sub("", text))
+    et_al = _has_et_al(text)
+    if et_al:
+        text = _ET_AL.sub("", text)
+    text = _trim(text)
     authors: list[Author] = []
     for person in (_trim(part) for part in _PERSON_SEPARATOR.split(text)):
         if not person:
@@ -65,7 +77,7 @@ def parse_authors(text: str) -> list[Author]:
 def _trim(text: str) -> str:
     """Strip spaces, commas and a final period, but keep the period of a final initial ("Alexander M.")."""
     text = text.strip(" ,")
-    while text.endswith(".") and not re.search(r"(?:^|\s)[A-Z]\.$", text):
+    while text.endswith(".") and not _FINAL_INITIAL.search(text):
         text = text[:-1].rstrip(" ,")
     return text
 

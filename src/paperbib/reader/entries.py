@@ -79,11 +79,15 @@ class Entry:
 
 def preclean(text: str) -> str:
     """Remove HTML comments and ``[//]: #`` comments, and turn ``<sup>2</sup>`` into ``²``."""
-    text = _HTML_COMMENT.sub("", text)
-    text = _COMMENT_LINK.sub("", text)
-    text = _SUPERSCRIPT.sub(lambda match: _superscript(match.group(1)), text)
-    text = _SUBSCRIPT.sub(r"\1", text)
-    text = _TAGS.sub("", text)
+    # Every pattern but the comment link starts with "<", which most lines do not contain.
+    if "<" in text:
+        text = _HTML_COMMENT.sub("", text)
+    if "[//]" in text:
+        text = _COMMENT_LINK.sub("", text)
+    if "<" in text:
+        text = _SUPERSCRIPT.sub(lambda match: _superscript(match.group(1)), text)
+        text = _SUBSCRIPT.sub(r"\1", text)
+        text = _TAGS.sub("", text)
     return text.replace("&nbsp;", " ").strip()
 
 
@@ -118,16 +122,37 @@ def clean_entry_title(text: str) -> str:
     return unescape_markdown(clean_title(text)).strip()
 
 
-def parse_entry(content: str, references: Mapping[str, str], catalogue: Catalogue) -> Entry | None:
-    """Read ``content``; None when it contains no title. Raises LinkSyntaxError for an unclosed link group."""
-    text = preclean(content)
+def parse_entry(
+    content: str,
+    references: Mapping[str, str],
+    catalogue: Catalogue,
+    cleaned: str | None = None,
+    tokens: list[LinkToken] | None = None,
+) -> Entry | None:
+    """Read ``content``; None when it contains no title. Raises LinkSyntaxError for an unclosed link group.
+
+    A caller that has already computed ``preclean(content)`` and its ``scan_links`` passes them as
+    ``cleaned`` and ``tokens``, so that they are not computed twice.
+    """
+    text = preclean(content) if cleaned is None else cleaned
     if not text:
         return None
     entry = Entry(title="")
-    text = _take_leading_venue(text, entry, catalogue)
-    tokens = scan_links(text)
-    position, title_done = _take_title(text, tokens, entry, catalogue)
-    segments = _collect_after_title(text, tokens, position, entry, references)
+    rest = _take_leading_venue(text, entry, catalogue, tokens)
+    # Link scanning is a pure function of the text, so the caller's tokens stay valid for equal text.
+    if tokens is None or rest != text:
+        tokens = scan_links(rest)
+    position, title_done = _take_title(rest, tokens, entry, catalogue)
+    segments = _collect_after_title(rest, tokens, position, entry, references)
+    return read_segments(entry, segments, title_done, catalogue)
+
+
+def read_segments(entry: Entry, segments: list[str], title_done: bool, catalogue: Catalogue) -> Entry:
+    """Read the title and the text around the links into ``entry``; return it.
+
+    ``segments`` are the texts between the links as ``_collect_after_title`` returns them: the
+    first is the title, unless ``title_done`` is True because a title link gave the title.
+    """
     bare = bool(entry.links) and all(link.label == BARE_LABEL for link in entry.links)
     if bare and any(char.isalpha() for segment in segments[1:] for char in segment):
         # "See https://example.org for details": a sentence with a URL in it, not a title with its link.
@@ -151,7 +176,9 @@ def parse_entry(content: str, references: Mapping[str, str], catalogue: Catalogu
     return entry
 
 
-def _take_leading_venue(text: str, entry: Entry, catalogue: Catalogue) -> str:
+def _take_leading_venue(text: str, entry: Entry, catalogue: Catalogue, tokens: list[LinkToken] | None) -> str:
+    """Read a venue tag or a year prefix at the start; return the text after it. ``tokens`` are the links of
+    ``text``, or None when they are not scanned yet."""
     match = _YEAR_PREFIX.match(text)
     if match:
         venue = match.group("venue")
@@ -185,7 +212,8 @@ def _take_leading_venue(text: str, entry: Entry, catalogue: Catalogue) -> str:
             _set_venue(entry, parsed)
             return text[match.end() :].lstrip()
     if text.startswith("[["):
-        tokens = scan_links(text)
+        if tokens is None:
+            tokens = scan_links(text)
         first = tokens[0] if tokens else None
         if first is not None and first.start == 0 and first.style == GROUP and text[first.end :].strip():
             parsed = parse_venue_text(first.label)
@@ -342,7 +370,7 @@ def _apply_tail(text: str, entry: Entry, catalogue: Catalogue, require_separator
     With ``require_separator`` the tail must follow a period or a closing parenthesis, as in
     ``Title. Authors et al. CVPR 2019``, so that a title that ends in a venue name stays whole.
     """
-    if entry.has_tag and require_separator:
+    if (entry.has_tag and require_separator) or not _may_end_in_tail(text):
         return text
     rest = text.strip()
     venue: VenueText | None = None
@@ -394,12 +422,21 @@ def _apply_tail(text: str, entry: Entry, catalogue: Catalogue, require_separator
     return title
 
 
+def _may_end_in_tail(text: str) -> bool:
+    """Return False when ``_apply_tail`` would find no tail in ``text``: both tails end in a digit, or in
+    ``)`` after an arXiv ID or a year."""
+    end = text.strip().rstrip(" .").rstrip()[-1:]
+    return end.isdigit() or end == ")"
+
+
 def _apply_tail_with_authors(text: str, entry: Entry, catalogue: Catalogue) -> str:
     """Read ``Title. Authors. VENUE YEAR`` before the links of an entry, but only when authors are present.
 
     Without authors, ``Title. ICLR 2020`` in front of links is taken as the whole title, because the
     venue then comes from a heading or a tag and the title may end in a venue name.
     """
+    if not _may_end_in_tail(text):
+        return text
     trial = Entry(title="")
     title = _apply_tail(text, trial, catalogue, require_separator=True)
     if not trial.authors:

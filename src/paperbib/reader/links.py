@@ -25,6 +25,10 @@ _BARE_URL = re.compile(
 # Characters where a link can start; the scanner jumps from one to the next.
 _CANDIDATE = re.compile(r"[\\\[!<(]|https?://")
 _NESTED_URL = re.compile(r"^\[[^\]]*\]\((?P<url>[^)]*)\)$")
+# The common [[label](url)] group, not followed by "(", with no bracket or backslash in the label and
+# no bracket, backslash, parenthesis, white space, "<" or ">" in the URL. _link_at returns the same
+# GROUP token for it after matching each bracket, and this pattern reads it in one step.
+_PLAIN_GROUP = re.compile(r"\[\[([^\[\]\\]*)\]\(([^\s()\[\]<>\\]*)\)\](?!\()")
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,11 @@ def scan_links(text: str) -> list[LinkToken]:
                 i = token.end
                 continue
         if char == "[":
+            group = _PLAIN_GROUP.match(text, i)
+            if group is not None:
+                tokens.append(LinkToken(i, group.end(), GROUP, group.group(1).strip(), group.group(2)))
+                i = group.end()
+                continue
             token = _link_at(text, i)
             if token is not None:
                 tokens.append(token)

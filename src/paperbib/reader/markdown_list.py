@@ -2,7 +2,8 @@
 are papers.
 
 The reader works line by line with regular expressions, without a Markdown parser, to stay fast on long
-lists: 100,000 generated entries of four layouts read in 8 to 12 s on a busy 2-core machine (Python 3.11).
+lists: the 100,000-paper list of benchmarks/generate.py reads in about 3 s of CPU time (Python 3.11, a
+2-core machine shared with other jobs), because most of its bullets take the fast path of plain_entry.py.
 Every line gets a LineRole, and every line that looks like a paper but does not become one gets a Diagnostic.
 """
 
@@ -20,6 +21,7 @@ from paperbib.reader.entries import Entry, arxiv_id_of, parse_entry, preclean
 from paperbib.reader.headings import HeadingContext, heading_text, parse_heading
 from paperbib.reader.inline import LinkSyntaxError
 from paperbib.reader.links import IMAGE, LinkToken, scan_links
+from paperbib.reader.plain_entry import parse_plain_entry
 from paperbib.reader.sections import (
     is_badge_line,
     is_local_url,
@@ -111,18 +113,25 @@ class _Open:
     children: int = 0
 
 
-def read_markdown(source: Source, catalogue: Catalogue | None = None) -> ReadResult:
-    """Read every paper of ``source``; fenced code and HTML comments are not read."""
-    return _Reader(source, catalogue or default_catalogue()).read()
+def read_markdown(source: Source, catalogue: Catalogue | None = None, fast_path: bool = True) -> ReadResult:
+    """Read every paper of ``source``; fenced code and HTML comments are not read.
+
+    ``fast_path=False`` reads plain bullets with the full entry parser too, which gives the same
+    result; it exists to compare the two.
+    """
+    return _Reader(source, catalogue or default_catalogue(), fast_path).read()
 
 
 class _Reader:
-    def __init__(self, source: Source, catalogue: Catalogue) -> None:
+    def __init__(self, source: Source, catalogue: Catalogue, fast_path: bool = True) -> None:
         self.source = source
         self.catalogue = catalogue
+        self.fast_path = fast_path
         self.lines = source.lines()
         self.result = ReadResult(roles=[LineRole.BLANK] * len(self.lines))
         self.stack: list[_Section] = []
+        # The year, venue and resource section that the stack gives; None after the stack changes.
+        self.context: tuple[int | None, str | None, _Section | None] | None = None
         self.references = self._collect_references()
         self.open: _Open | None = None
         self.entries: dict[int, Entry] = {}
@@ -230,6 +239,7 @@ class _Reader:
         info = HeadingInfo(location, level, text)
         self.result.headings.append(info)
         self.stack.append(_Section(context, info, is_resource_section(text), is_prose_section(text)))
+        self.context = None
 
     def _heading_names_venue(self, context: HeadingContext) -> bool:
         """A heading names a venue when it is in the catalogue, when it carries a year and reads like a venue
@@ -244,10 +254,13 @@ class _Reader:
 
     def _pseudo_heading(self, line: str, index: int, location: Location) -> bool:
         """Bold lines such as ``**2019**``, bare year lines and ``<summary>`` act as headings below the others."""
-        summary = _SUMMARY.search(line)
-        if _DETAILS_END.search(line) and not summary:
+        # Both tags start with "<", which most lines do not contain.
+        html = "<" in line
+        summary = _SUMMARY.search(line) if html else None
+        if html and _DETAILS_END.search(line) and not summary:
             while self.stack and self.stack[-1].context.level >= _PSEUDO_LEVEL:
                 self.stack.pop()
+            self.context = None
             self.result.roles[index] = LineRole.HTML
             return True
         match = summary or _BOLD_LINE.match(line) or _YEAR_LINE.match(line)
@@ -268,16 +281,24 @@ class _Reader:
         info = HeadingInfo(location, _PSEUDO_LEVEL, text)
         self.result.headings.append(info)
         self.stack.append(_Section(context, info, is_resource_section(text), is_prose_section(text)))
+        self.context = None
         self.result.roles[index] = LineRole.HEADING
         return True
 
     def _current(self) -> tuple[int | None, str | None]:
-        year = next((s.context.year for s in reversed(self.stack) if s.context.year is not None), None)
-        venue = next((s.context.venue for s in reversed(self.stack) if s.context.venue is not None), None)
+        year, venue, _ = self._context()
         return year, venue
 
     def _in_resource_section(self) -> _Section | None:
-        return next((section for section in reversed(self.stack) if section.resource), None)
+        return self._context()[2]
+
+    def _context(self) -> tuple[int | None, str | None, _Section | None]:
+        if self.context is None:
+            year = next((s.context.year for s in reversed(self.stack) if s.context.year is not None), None)
+            venue = next((s.context.venue for s in reversed(self.stack) if s.context.venue is not None), None)
+            resource = next((section for section in reversed(self.stack) if section.resource), None)
+            self.context = (year, venue, resource)
+        return self.context
 
     def _mark_content(self) -> None:
         for section in self.stack:
@@ -286,10 +307,21 @@ class _Reader:
     # -- bullets and other lines ---------------------------------------------------------------------
 
     def _bullet(self, content: str, indent: int, location: Location) -> LineRole:
-        if not content or _PLACEHOLDER.match(preclean(content)):
+        if self.fast_path and (self.open is None or indent <= self.open.indent):
+            # A plain bullet is no placeholder, navigation or badge line and does not continue the paper
+            # above, so only the prose and news checks of the full path below apply to it.
+            entry = parse_plain_entry(content, self.catalogue)
+            if entry is not None:
+                self._mark_content()
+                if (self.stack and self.stack[-1].prose) or is_news_line(content):
+                    self.open = None
+                    return LineRole.PROSE
+                # Every link of a plain bullet is an http(s) URL, so none is local.
+                return self._entry(entry, location, indent, external=entry.links)
+        text = preclean(content)
+        if not content or _PLACEHOLDER.match(text):
             return LineRole.PROSE
         self._mark_content()
-        text = preclean(content)
         try:
             tokens = scan_links(text)
             if is_navigation(text, tokens):
@@ -303,14 +335,18 @@ class _Reader:
             continued = self._continue_open(content, indent, tokens)
             if continued is not None:
                 return continued
-            entry = parse_entry(content, self.references, self.catalogue)
+            entry = parse_entry(content, self.references, self.catalogue, text, tokens)
         except LinkSyntaxError as error:
             self.open = None
             return self._skip(location, Severity.ERROR, Code.UNCLOSED_LINK, f"skipped: broken link: {error}")
         return self._entry(entry, location, indent)
 
-    def _entry(self, entry: Entry | None, location: Location, indent: int) -> LineRole:
-        external = [link for link in entry.links if not is_local_url(link.url)] if entry else []
+    def _entry(
+        self, entry: Entry | None, location: Location, indent: int, external: list[Link] | None = None
+    ) -> LineRole:
+        """Add the paper of ``entry``; ``external`` are its links that are not local, when the caller knows them."""
+        if external is None:
+            external = [link for link in entry.links if not is_local_url(link.url)] if entry else []
         if entry is None or not entry.title:
             self.open = None
             if entry is not None and (external or entry.has_tag):
@@ -344,7 +380,8 @@ class _Reader:
         )
 
         self.result.records.append(record)
-        self.entries[id(record)] = entry
+        if entry.problems:
+            self.entries[id(record)] = entry  # _finish reports the problems; most entries have none
         for section in self.stack:
             section.info.papers += 1
         self.open = _Open(record, indent, bool(_ABBREVIATION.match(entry.title)) and not entry.authors)
@@ -394,7 +431,12 @@ class _Reader:
                 tokens = scan_links(preclean(stripped))
             except LinkSyntaxError:
                 tokens = []
-            continued = self._continue_open(stripped, len(line) - len(line.lstrip()), tokens)
+            try:
+                continued = self._continue_open(stripped, len(line) - len(line.lstrip()), tokens)
+            except LinkSyntaxError as error:
+                # The second line of a multi-line entry, read as that entry's title and links.
+                self.open = None
+                return self._skip(location, Severity.ERROR, Code.UNCLOSED_LINK, f"skipped: broken link: {error}")
             if continued is not None:
                 return continued
         if _HTML_LINE.match(stripped) and not stripped.startswith(("<b>", "<strong>")):
@@ -473,6 +515,8 @@ class _Reader:
                             f"link [{link.label}] has an invalid URL {link.url!r}; it is not exported",
                         )
                     )
+            if record.year is not None and record.venue is not None:
+                continue  # the checks below are about a missing year or venue
             arxiv = arxiv_id_of(record.links)
             venue = self.catalogue.find(record.venue) if record.venue else None
             preprint = record.venue is None or (venue is not None and venue.kind == "preprint")

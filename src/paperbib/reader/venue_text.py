@@ -14,6 +14,7 @@ _VENUE_FULL_YEAR = re.compile(
 )
 # "CVPR'25", "CAS '18", "NeurIPSW'24"
 _VENUE_SHORT_YEAR = re.compile(r"^(?P<venue>.*?\S)\s*['’‘](?P<yy>\d{2})\b(?P<rest>.*)$")
+_DIGIT = re.compile(r"\d")
 _YEAR_ONLY = re.compile(rf"^\(?(?P<year>{_YEAR})(?:[./-]\d{{1,2}})?\)?$")
 _MARKUP = re.compile(r"\*\*|__|`|<[^>]+>")
 _QUALIFIER = re.compile(
@@ -58,13 +59,15 @@ def parse_venue_text(text: str) -> VenueText:
     if match:
         return VenueText(None, int(match.group("year")))
     venue, year, rest = cleaned, None, ""
-    match = _VENUE_SHORT_YEAR.match(cleaned)
-    if match and not re.search(_YEAR, match.group("venue")):
-        venue, year, rest = match.group("venue"), two_digit_year(int(match.group("yy"))), match.group("rest")
-    else:
-        match = _VENUE_FULL_YEAR.match(cleaned)
-        if match:
-            venue, year, rest = match.group("venue"), int(match.group("year")), match.group("rest")
+    # Both year patterns need a digit, and most texts after a title (author lists) have none.
+    if _DIGIT.search(cleaned):
+        match = _VENUE_SHORT_YEAR.match(cleaned)
+        if match and not re.search(_YEAR, match.group("venue")):
+            venue, year, rest = match.group("venue"), two_digit_year(int(match.group("yy"))), match.group("rest")
+        else:
+            match = _VENUE_FULL_YEAR.match(cleaned)
+            if match:
+                venue, year, rest = match.group("venue"), int(match.group("year")), match.group("rest")
     venue = venue.strip(" ,-–—'’")
     rest = rest.strip(" .,;")
     note = ""

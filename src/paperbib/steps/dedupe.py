@@ -19,12 +19,15 @@ def dedupe(records: list[Record]) -> tuple[list[Record], list[Diagnostic]]:
     kept: list[Record] = []
     by_arxiv: dict[str, int] = {}
     by_title: dict[tuple[str, str, int | None], list[int]] = {}
+    # The comparison form of each title, computed once: a merged record keeps the title of one of its two records.
+    normalised: dict[str, str] = {}
     for record in records:
-        target = _find_same(record, kept, by_arxiv, by_title)
+        title_key = _title_key(record, normalised)
+        target = _find_same(record, title_key, kept, by_arxiv, by_title)
         if target is None:
             index = len(kept)
             kept.append(record)
-            _register(record, index, by_arxiv, by_title)
+            _register(record, title_key, index, by_arxiv, by_title)
             continue
         original = kept[target]
         diagnostics.append(
@@ -36,7 +39,7 @@ def dedupe(records: list[Record]) -> tuple[list[Record], list[Diagnostic]]:
             )
         )
         kept[target] = _merge(original, record)
-        _register(kept[target], target, by_arxiv, by_title)
+        _register(kept[target], _title_key(kept[target], normalised), target, by_arxiv, by_title)
     for indexes in by_title.values():
         if len(indexes) > 1:
             first = kept[indexes[0]]
@@ -53,9 +56,14 @@ def dedupe(records: list[Record]) -> tuple[list[Record], list[Diagnostic]]:
     return kept, diagnostics
 
 
-def _title_key(record: Record) -> tuple[str, str, int | None] | None:
-    """The title, venue and year a duplicate must share; None for a title with nothing to compare."""
-    title = normalise_title(record.title)
+def _title_key(record: Record, normalised: dict[str, str]) -> tuple[str, str, int | None] | None:
+    """The title, venue and year a duplicate must share; None for a title with nothing to compare.
+
+    ``normalised`` caches ``normalise_title`` by title.
+    """
+    title = normalised.get(record.title)
+    if title is None:
+        title = normalised[record.title] = normalise_title(record.title)
     if not title:
         return None
     venue = record.venue_info.id if record.venue_info else (record.venue or "")
@@ -64,6 +72,7 @@ def _title_key(record: Record) -> tuple[str, str, int | None] | None:
 
 def _find_same(
     record: Record,
+    title_key: tuple[str, str, int | None] | None,
     kept: list[Record],
     by_arxiv: dict[str, int],
     by_title: dict[tuple[str, str, int | None], list[int]],
@@ -71,7 +80,6 @@ def _find_same(
     arxiv = record.ids.arxiv_base
     if arxiv and arxiv in by_arxiv:
         return by_arxiv[arxiv]
-    title_key = _title_key(record)
     if title_key is None:
         return None
     for index in by_title.get(title_key, []):
@@ -90,13 +98,14 @@ def _compatible(first: Record, second: Record) -> bool:
 
 def _register(
     record: Record,
+    title_key: tuple[str, str, int | None] | None,
     index: int,
     by_arxiv: dict[str, int],
     by_title: dict[tuple[str, str, int | None], list[int]],
 ) -> None:
-    if record.ids.arxiv_base:
-        by_arxiv.setdefault(record.ids.arxiv_base, index)
-    title_key = _title_key(record)
+    arxiv = record.ids.arxiv_base
+    if arxiv:
+        by_arxiv.setdefault(arxiv, index)
     if title_key is None:
         return
     indexes = by_title.setdefault(title_key, [])

@@ -6,5 +6,11 @@ from paperbib.identifiers import derive_identifiers
 from paperbib.model import Record, evolve
 
 
-def identify(records: list[Record]) -> list[Record]:
-    return [evolve(record, ids=derive_identifiers(record.links)) for record in records]
+def identify(records: list[Record], copy: bool = True) -> list[Record]:
+    """Set the identifiers of each record. With ``copy=False`` the records are changed in place, for a
+    caller that owns them; otherwise each record is copied."""
+    if copy:
+        return [evolve(record, ids=derive_identifiers(record.links)) for record in records]
+    for record in records:
+        record.ids = derive_identifiers(record.links)
+    return records

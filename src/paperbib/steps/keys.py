@@ -12,7 +12,6 @@ are listed in ``KEY_FIELDS``, and docs/keys.md describes the language.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections import defaultdict
@@ -127,10 +126,14 @@ def _field_value(record: Record, name: str, words: int) -> str:
     return identity_hash(record)
 
 
-def assign_keys(records: list[Record], key_format: KeyFormat | None = None) -> list[Record]:
-    """Give every record a unique key: the venue-year default, or ``key_format`` when given."""
+def assign_keys(records: list[Record], key_format: KeyFormat | None = None, copy: bool = True) -> list[Record]:
+    """Give every record a unique key: the venue-year default, or ``key_format`` when given.
+
+    With ``copy=False`` the records are changed in place, for a caller that owns them; otherwise
+    they are copied.
+    """
     if key_format is not None:
-        return _assign_formatted_keys(records, key_format)
+        return _with_keys(records, _formatted_keys(records, key_format), copy)
     base = [_key(record, TITLE_WORDS) for record in records]
     groups: dict[str, list[int]] = defaultdict(list)
     for index, key in enumerate(base):
@@ -147,7 +150,15 @@ def assign_keys(records: list[Record], key_format: KeyFormat | None = None) -> l
             keys[index] = key if counts[key] == 1 else f"{key}-{identity_hash(records[index])}"
     keys = _number_remaining(records, keys)
     _check_pattern(records, keys)
-    return [evolve(record, key=key) for record, key in zip(records, keys, strict=True)]
+    return _with_keys(records, keys, copy)
+
+
+def _with_keys(records: list[Record], keys: list[str], copy: bool) -> list[Record]:
+    if copy:
+        return [evolve(record, key=key) for record, key in zip(records, keys, strict=True)]
+    for record, key in zip(records, keys, strict=True):
+        record.key = key
+    return records
 
 
 # Removed without a word break, so "Don't" gives "dont", "Q&A" gives "qa" and "Bit-Flips" gives "bitflips".
@@ -156,17 +167,34 @@ _JOINING = frozenset("'’‘&-\u2010\u2011")
 
 def title_words(title: str) -> list[str]:
     """ASCII words of a title for keys: math removed, quotes and hyphens dropped, other scripts transliterated."""
-    text = "".join(chunk for is_math, chunk in split_math(title) if not is_math)
+    text = "".join(chunk for is_math, chunk in split_math(title) if not is_math) if "$" in title else title
     text = unicodedata.normalize("NFC", text)
     if text.isascii():
         # Every ASCII character other than those in _JOINING maps to itself or to a separator, so
         # the per-character mapping below reduces to dropping those.
         return _WORD.findall(text.translate(_ASCII_JOINING).lower())
-    return _WORD.findall("".join(_key_character(char) for char in text).lower())
+    return _WORD.findall(text.translate(_KEY_CHARACTERS).lower())
+
+
+class _KeyCharacters(dict[int, str]):
+    """A ``str.translate`` table that fills itself with ``_key_character`` on first use of a character.
+
+    It keeps at most ``_KEY_CHARACTERS_KEPT`` characters, so text in many scripts cannot grow it without bound.
+    """
+
+    def __missing__(self, code: int) -> str:
+        value = _key_character(chr(code))
+        if len(self) < _KEY_CHARACTERS_KEPT:
+            self[code] = value
+        return value
+
+
+_KEY_CHARACTERS_KEPT = 4096
 
 
 _WORD = re.compile(r"[a-z0-9]+")
 _ASCII_JOINING = str.maketrans(dict.fromkeys(char for char in _JOINING if char.isascii()))
+_KEY_CHARACTERS = _KeyCharacters()
 
 
 @lru_cache(maxsize=4096)
@@ -195,7 +223,10 @@ def venue_id(record: Record) -> str:
         venue = "arxiv"
     else:
         venue = ""
-    return re.sub(r"[^a-z0-9]", "", venue.lower())
+    return _NOT_ALPHANUMERIC.sub("", venue.lower())
+
+
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]")
 
 
 def venue_prefix(record: Record) -> str:
@@ -216,7 +247,7 @@ def _key(record: Record, word_count: int) -> str:
     return "-".join(parts)
 
 
-def _assign_formatted_keys(records: list[Record], key_format: KeyFormat) -> list[Record]:
+def _formatted_keys(records: list[Record], key_format: KeyFormat) -> list[str]:
     """Keys from a formula; papers that share one get five more title words, then their identity hash."""
     keys = [format_key(record, key_format) for record in records]
     for extra_words, with_hash in ((EXTENDED_TITLE_WORDS - TITLE_WORDS, False), (0, True)):
@@ -233,11 +264,14 @@ def _assign_formatted_keys(records: list[Record], key_format: KeyFormat) -> list
                     keys[index] = format_key(records[index], key_format, extra_words)
     keys = _number_remaining(records, keys)
     _check_pattern(records, keys)
-    return [evolve(record, key=key) for record, key in zip(records, keys, strict=True)]
+    return keys
 
 
 def identity_hash(record: Record) -> str:
     """Six hex digits from what identifies the paper itself (link or arXiv ID, and title), never its position."""
+    # Imported here because hashlib loads OpenSSL, which takes milliseconds, and most keys need no hash.
+    import hashlib
+
     identity = f"{record.ids.arxiv_base or record.paper_url or ''}\n{record.title}"
     return hashlib.sha1(identity.encode("utf-8")).hexdigest()[:6]
 

@@ -7,7 +7,11 @@ from paperbib.model import Record, VenueInfo, evolve
 from paperbib.venues import Catalogue, lookup_form
 
 
-def resolve_venues(records: list[Record], catalogue: Catalogue) -> tuple[list[Record], list[Diagnostic]]:
+def resolve_venues(
+    records: list[Record], catalogue: Catalogue, copy: bool = True
+) -> tuple[list[Record], list[Diagnostic]]:
+    """Attach each record's VenueInfo. With ``copy=False`` the records are changed in place, for a
+    caller that owns them; otherwise each record with a venue is copied."""
     diagnostics: list[Diagnostic] = []
     warned: set[str] = set()
     resolved = []
@@ -30,5 +34,9 @@ def resolve_venues(records: list[Record], catalogue: Catalogue) -> tuple[list[Re
                     f"venue {record.venue!r} is not in the venue catalogue; its name is used as the booktitle",
                 )
             )
-        resolved.append(evolve(record, venue_info=info))
+        if copy:
+            record = evolve(record, venue_info=info)
+        else:
+            record.venue_info = info
+        resolved.append(record)
     return resolved, diagnostics

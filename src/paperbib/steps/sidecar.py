@@ -8,9 +8,6 @@ from __future__ import annotations
 import os
 
 from paperbib.diagnostics import Code, Diagnostic, Severity
-from paperbib.enrich.merge import merge_entry
-from paperbib.enrich.runner import unique_identities
-from paperbib.enrich.sidecar import SidecarError, paper_identity, read_sidecar
 from paperbib.model import Location, Record
 
 
@@ -18,6 +15,11 @@ def apply_sidecar(records: list[Record], path: str | None) -> tuple[list[Record]
     """Merge the sidecar at ``path`` into ``records``; without a file at ``path`` nothing changes."""
     if path is None or not os.path.isfile(path):
         return records, []
+    # Imported here because most exports have no sidecar and need none of the enrich modules.
+    from paperbib.enrich.merge import merge_entry
+    from paperbib.enrich.runner import unique_identities
+    from paperbib.enrich.sidecar import SidecarError, paper_identity, read_sidecar
+
     try:
         sidecar = read_sidecar(path)
     except SidecarError as error:
