@@ -9,12 +9,19 @@ that paperbib's functions return exactly the same results. The per-character LaT
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
 from urllib.parse import parse_qs, urlsplit
 
+import yaml
+
 from paperbib import identifiers
+from paperbib.diagnostics import Diagnostic
+from paperbib.exporters.base import ExportOptions
+from paperbib.exporters.kept_fields import merge_kept_fields
 from paperbib.latex import LATEX, Conversion, ConvertedValue, _convert_word, _piece
 from paperbib.model import Author, Identifiers, Link, Record
 from paperbib.reader import authors
@@ -219,6 +226,14 @@ def title_words(title: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", "".join(pieces).lower())
 
 
+def ris_one_line(value: str) -> str:
+    return re.sub(r"\s*[\r\n\u2028\u2029]+\s*", " ", value).strip()
+
+
+def link_kind(label: str) -> str:
+    return " ".join(label.lower().split())
+
+
 def evolve(record: Record, **changes: object) -> Record:
     return dataclasses.replace(record, **changes)  # type: ignore[arg-type]
 
@@ -239,6 +254,62 @@ def match_bracket(text: str, open_index: int, opening: str, closing: str) -> int
                 return i
         i += 1
     return None
+
+
+def export_text(name: str, records: list[Record], options: ExportOptions) -> tuple[str, list[Diagnostic]]:
+    """Return the text and findings of exporter ``name`` built whole, as before the exporters wrote to a stream."""
+    from paperbib import __version__
+    from paperbib.exporters import biblatex, bibtex, csl_json, ris
+
+    if name == "csl-json":
+        items = [csl_json.csl_item(record, options) for record in records]
+        return json.dumps(items, ensure_ascii=False, indent=2) + "\n", []
+    if name == "csl-yaml":
+        document = {"references": [csl_json.csl_item(record, options) for record in records]}
+        body = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False)
+        return f"---\n{body}...\n", []
+    if name == "ris":
+        return "\n".join(_ris_record(ris.ris_type(record), ris.ris_fields(record, options)) for record in records), []
+    if name == "bibtex":
+        header = f"% Written by paperbib {__version__}"
+        if options.source_name:
+            header += f" from {os.path.basename(options.source_name)}"
+        chunks = [header.replace("@", "(at)") + "\n"]
+        diagnostics: list[Diagnostic] = []
+        for record in records:
+            fields = bibtex.bibtex_fields(record, options, diagnostics)
+            fields = merge_kept_fields(
+                fields, options.kept_fields.get(record.key, ()), bibtex.BibtexExporter.generated_fields
+            )
+            chunks.append(_bib_entry(bibtex.entry_type(record), record.key, fields))
+        return "\n".join(chunks), diagnostics
+    if name == "biblatex":
+        header = f"% Written by paperbib {__version__} for biblatex and biber (UTF-8)"
+        if options.source_name:
+            header += f" from {options.source_name}"
+        chunks = [header.replace("@", "(at)") + "\n"]
+        for record in records:
+            fields = biblatex.biblatex_fields(record, options)
+            fields = merge_kept_fields(
+                fields, options.kept_fields.get(record.key, ()), biblatex.BiblatexExporter.generated_fields
+            )
+            chunks.append(_bib_entry(biblatex.entry_type(record), record.key, fields))
+        return "\n".join(chunks), []
+    raise ValueError(f"no reference for exporter {name!r}")
+
+
+def _bib_entry(kind: str, key: str, fields: list[tuple[str, str]]) -> str:
+    lines = [f"@{kind}{{{key},"]
+    lines.extend(f"  {name} = {{{value}}}," for name, value in fields)
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _ris_record(kind: str, fields: list[tuple[str, str]]) -> str:
+    lines = [f"TY  - {kind}"]
+    lines.extend(f"{tag}  - {value}" for tag, value in fields)
+    lines.append("ER  - ")
+    return "\n".join(lines) + "\n"
 
 
 def split_affiliation(text: str) -> tuple[str, str]:

@@ -7,8 +7,9 @@ from pylatexenc.latex2text import LatexNodes2Text
 
 from conftest import TRICKY, load_tricky
 from paperbib.diagnostics import Code
+from paperbib.errors import ExportError
 from paperbib.exporters.base import ExportOptions
-from paperbib.exporters.bibtex import BibtexExporter
+from paperbib.exporters.bibtex import BibtexExporter, check_braces
 from paperbib.pipeline import load
 
 
@@ -197,3 +198,13 @@ def test_header_names_the_file_only(papers):
 def test_utf8_mode_keeps_variation_selectors():
     text = export(load_tricky("emoji.md"), bib_encoding="utf8")
     assert "\u26a1\ufe0f" in text
+
+
+def test_unbalanced_field_is_rejected_after_balanced_ones(papers):
+    record = papers.records[0]
+    check_braces(record, [("booktitle", "{Proc. {ICLR}}"), ("title", "plain")])
+    # The first call found "{Proc. {ICLR}}" balanced; an unbalanced value is still rejected.
+    with pytest.raises(ExportError, match=r"field title has unbalanced braces: '\{Proc\. \{ICLR\}'"):
+        check_braces(record, [("booktitle", "{Proc. {ICLR}}"), ("title", "{Proc. {ICLR}")])
+    with pytest.raises(ExportError, match=f"{record.location}: {record.key}: field note"):
+        check_braces(record, [("note", "a} {b")])

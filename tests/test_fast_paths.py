@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import reference_paths as reference
 from conftest import FIXTURES, PAPERS, ROOT, TRICKY
 from paperbib import identifiers, latex, model, text, urls
+from paperbib.exporters import ris
 from paperbib.exporters.base import ExportOptions
 from paperbib.exporters.bibtex import BibtexExporter
 from paperbib.exporters.csl_json import CslJsonExporter
@@ -245,6 +246,39 @@ def test_title_conversion_matches_reference_on_any_text(value):
     assert text.unescape_markdown(value) == reference.unescape_markdown(value)
 
 
+# Words of printable ASCII take a fast path: mixed case, digits, the letters "'+." and brackets
+# decide where it braces a word, and LaTeX specials send a word back to the general path.
+ASCII_WORD = st.text(alphabet="aZbY09'+.[]()-:,&%_$", max_size=6)
+ASCII_TITLES = st.lists(ASCII_WORD | ASCII_WORD.map(lambda word: f"[{word}]"), max_size=6).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(ASCII_TITLES)
+def test_title_conversion_matches_reference_on_ascii_words(value):
+    for mode in (latex.LATEX, latex.UTF8):
+        for protect_words in (True, False):
+            expected = reference.convert_value(value, mode, protect_words)
+            assert latex.convert_value(value, mode, protect_words) == expected, value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="{}a\\", max_size=20))
+def test_brace_depth_matches_reference(value):
+    assert latex.brace_depth_ok(value) == reference.brace_depth_ok(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\r\n\u2028\u2029\u00a0ab", max_size=20))
+def test_ris_line_joining_matches_reference(value):
+    assert ris._one_line(value) == reference.ris_one_line(value)
+
+
+def test_link_kind_matches_reference(generated: Bibliography):
+    labels = [link.label for record in generated.records for link in record.links]
+    for label in [*labels, "", "  Paper  with\tCode ", "ÜBER Code"]:
+        assert model.Link(label, "https://example.org").kind == reference.link_kind(label), label
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=" \t\n\r\f\v\u00a0\u2003a.…", max_size=12))
 def test_clean_title_matches_reference(value):
@@ -302,6 +336,8 @@ def _reference_functions() -> dict[object, object]:
         identifiers.derive_identifiers: reference.derive_identifiers,
         keys.title_words: reference.title_words,
         model.evolve: reference.evolve,
+        model.link_kind: reference.link_kind,
+        ris._one_line: reference.ris_one_line,
         json_text.dumps_indented: lambda value, indent="": json.dumps(value, ensure_ascii=False, indent=2).replace(
             "\n", "\n" + indent
         ),
@@ -331,6 +367,7 @@ def _export_all(paths: list[Path]) -> list[str]:
             (BibtexExporter(), ExportOptions(source_name=path.name)),
             (BibtexExporter(), ExportOptions(source_name=path.name, bib_encoding="utf8", booktitle="short")),
             (CslJsonExporter(), ExportOptions(source_name=path.name)),
+            (ris.RisExporter(), ExportOptions(source_name=path.name)),
         ):
             outputs.append(exporter.export(bibliography.records, options).text)
     return outputs
@@ -341,7 +378,7 @@ def test_export_matches_reference_run(generated_list: Path, monkeypatch: pytest.
     fast = _export_all(paths)
     assert _use_reference_paths(monkeypatch) >= len(_reference_functions())
     slow = _export_all(paths)
-    for path, fast_text, slow_text in zip([p for p in paths for _ in range(3)], fast, slow, strict=True):
+    for path, fast_text, slow_text in zip([p for p in paths for _ in range(4)], fast, slow, strict=True):
         assert fast_text == slow_text, path
 
 

@@ -3,25 +3,42 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import stat
 import tempfile
 from collections.abc import Iterator
+from typing import BinaryIO, TextIO
 
 from paperbib.errors import PaperbibError
 
 
 def write_atomic(path: str, data: bytes | str) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+    """Write ``data`` to ``path`` as :func:`atomic_writer` does, with text encoded as UTF-8."""
+    with atomic_writer(path) as stream:
+        for chunk in utf8_chunks(data):
+            stream.write(chunk)
 
-    Text is written as UTF-8. An existing file keeps its permissions, and it is left untouched
-    when anything fails. A symbolic link is followed, so its target gets the new content. A device
-    or a named pipe (``/dev/null``, ``/dev/stdout``, a FIFO) cannot be replaced by a rename, so it
-    is written to directly. Raises PaperbibError with the path and the reason.
+
+@contextlib.contextmanager
+def atomic_writer(path: str) -> Iterator[BinaryIO]:
+    """Open ``path`` for binary writing through a temporary file in the same folder, renamed over ``path``.
+
+    The rename happens when the ``with`` block ends normally. When the block raises, the temporary
+    file is removed and ``path`` is left untouched, so the output appears complete or not at all.
+    An existing file keeps its permissions. A symbolic link is followed, so its target gets the
+    new content. A device or a named pipe (``/dev/null``, ``/dev/stdout``, a FIFO) cannot be
+    replaced by a rename, so it is written to directly. An OSError in the block or in the rename,
+    such as a full disk, raises PaperbibError with the path and the reason. Other exceptions of
+    the block pass through unchanged.
     """
     path = os.path.realpath(path)
     if os.path.exists(path) and not os.path.isdir(path) and not os.path.isfile(path):
-        _write_in_place(path, data)
+        try:
+            with open(path, "wb") as stream:
+                yield stream
+        except OSError as error:
+            raise PaperbibError(f"{path}: cannot write: {error.strerror or error}") from None
         return
     folder = os.path.dirname(path)
     if os.path.isdir(path):
@@ -38,8 +55,7 @@ def write_atomic(path: str, data: bytes | str) -> None:
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
-            for chunk in utf8_chunks(data):
-                stream.write(chunk)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)
@@ -51,6 +67,23 @@ def write_atomic(path: str, data: bytes | str) -> None:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+@contextlib.contextmanager
+def atomic_text_writer(path: str) -> Iterator[TextIO]:
+    """Open ``path`` for UTF-8 text as :func:`atomic_writer` does, with ``\\n`` written as it is."""
+    with atomic_writer(path) as binary, utf8_text(binary) as text:
+        yield text
+
+
+@contextlib.contextmanager
+def utf8_text(binary: BinaryIO) -> Iterator[TextIO]:
+    """Wrap ``binary`` as a UTF-8 text stream, flushed at the end and then detached, so ``binary`` stays open."""
+    text = io.TextIOWrapper(binary, encoding="utf-8", newline="")  # type: ignore[arg-type]
+    try:
+        yield text
+    finally:
+        text.detach()  # flushes first
 
 
 def check_destination(path: str) -> None:
@@ -65,15 +98,6 @@ def check_destination(path: str) -> None:
     folder = os.path.dirname(resolved)
     if not os.path.isdir(folder):
         raise PaperbibError(f"{path}: cannot write: folder {folder} does not exist")
-
-
-def _write_in_place(path: str, data: bytes | str) -> None:
-    try:
-        with open(path, "wb") as stream:
-            for chunk in utf8_chunks(data):
-                stream.write(chunk)
-    except OSError as error:
-        raise PaperbibError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
 # Characters encoded at a time: large output is never held twice, as text and as bytes.

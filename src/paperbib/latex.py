@@ -123,49 +123,99 @@ _WORD_CACHE_SIZE = 65536
 @lru_cache(maxsize=_VALUE_CACHE_SIZE)
 def convert_value(text: str, mode: str = LATEX, protect_words: bool = True) -> ConvertedValue:
     """Convert ``text`` as :func:`title_to_latex` does, into a value that callers must not change."""
-    result = Conversion("")
-    out: list[str] = []
-    for is_math, chunk in split_math(unicodedata.normalize("NFC", text)):
-        if is_math:
-            out.append("{" + chunk + "}")
-        else:
-            out.append(_convert_text(chunk, mode, result, protect_words))
-    value = _MULTIPLE_SPACES.sub(" ", "".join(out)).strip()
-    return ConvertedValue(value, tuple(result.dropped), tuple(result.needs_unicode_engine))
+    text = unicodedata.normalize("NFC", text)
+    dropped: list[str] = []
+    needs_unicode_engine: list[str] = []
+    if "$" not in text:
+        value = _convert_text(text, mode, dropped, needs_unicode_engine, protect_words)
+    else:
+        out: list[str] = []
+        for is_math, chunk in split_math(text):
+            if is_math:
+                out.append("{" + chunk + "}")
+            else:
+                out.append(_convert_text(chunk, mode, dropped, needs_unicode_engine, protect_words))
+        value = "".join(out)
+    if "  " in value:
+        value = _MULTIPLE_SPACES.sub(" ", value)
+    return ConvertedValue(value.strip(), tuple(dropped), tuple(needs_unicode_engine))
 
 
-def _convert_text(text: str, mode: str, result: Conversion, protect_words: bool = True) -> str:
+def _convert_text(
+    text: str, mode: str, dropped: list[str], needs_unicode_engine: list[str], protect_words: bool = True
+) -> str:
+    """Convert text without math token by token, adding the characters it cannot typeset to the two lists."""
+    tokens = _WHITESPACE.split(text)
+    plain = _PLAIN_TOKENS.get((mode, protect_words))
+    if plain is None:
+        plain = _PLAIN_TOKENS[(mode, protect_words)] = {"": ""}
+    # Most tokens were seen before and have no findings, so each takes one look-up.
+    converted = [plain.get(token) for token in tokens]
+    if None not in converted:
+        return "".join(converted)  # type: ignore[arg-type]
     cache = _TOKEN_CACHES.setdefault((mode, protect_words), {})
-    out: list[str] = []
-    for token in _WHITESPACE.split(text):
-        if not token:
+    for index, token in enumerate(tokens):
+        if converted[index] is not None:
             continue
-        converted = cache.get(token)
-        if converted is None:
-            converted = _convert_token(token, mode, protect_words)
+        conversion = cache.get(token)
+        if conversion is None:
+            conversion = _convert_token(token, mode, protect_words)
             if len(cache) >= _WORD_CACHE_SIZE:
                 cache.clear()
-            cache[token] = converted
-        latex, dropped, needs_unicode_engine = converted
-        if dropped:
-            result.dropped.extend(dropped)
-        if needs_unicode_engine:
-            result.needs_unicode_engine.extend(needs_unicode_engine)
-        out.append(latex)
-    return "".join(out)
+            cache[token] = conversion
+        latex, token_dropped, token_needs_unicode_engine = conversion
+        if token_dropped:
+            dropped.extend(token_dropped)
+        if token_needs_unicode_engine:
+            needs_unicode_engine.extend(token_needs_unicode_engine)
+        if not token_dropped and not token_needs_unicode_engine:
+            if len(plain) >= _WORD_CACHE_SIZE:
+                plain.clear()
+                plain[""] = ""
+            plain[token] = latex
+        converted[index] = latex
+    return "".join(converted)  # type: ignore[arg-type]
 
 
 # Converted tokens (words and runs of white space) by conversion mode and word protection. A plain
 # dict, emptied when full, is cheaper per look-up than lru_cache, and titles look up about ten tokens each.
+# _PLAIN_TOKENS maps each token without findings (dropped characters or characters that need a
+# Unicode engine) to its LaTeX, and the empty string that re.split yields around white space to
+# itself. _TOKEN_CACHES maps every converted token to its LaTeX and findings.
+_PLAIN_TOKENS: dict[tuple[str, bool], dict[str, str]] = {}
 _TOKEN_CACHES: dict[tuple[str, bool], dict[str, ConvertedValue]] = {}
 
 
 def _convert_token(token: str, mode: str, protect_words: bool = True) -> ConvertedValue:
     if token.isspace():
         return ConvertedValue("~" if "\u00a0" in token else " ", (), ())
+    if _PLAIN_ASCII.fullmatch(token):
+        return ConvertedValue(_convert_plain_ascii(token) if protect_words else token, (), ())
     scratch = Conversion("")
     latex = _convert_word(token, mode, scratch, protect_words)
     return ConvertedValue(latex, tuple(scratch.dropped), tuple(scratch.needs_unicode_engine))
+
+
+# Printable ASCII with no LaTeX special: each character is its own LaTeX form, and the letters,
+# digits and "'+." form the runs that _convert_word protects.
+_PLAIN_ASCII = re.compile(r"[^\x00-\x20\x7f-\U0010ffff&%$#_{}~^\\<>|]+")
+_ASCII_LETTER_RUN = re.compile(r"[A-Za-z0-9'+.]+")
+
+
+def _convert_plain_ascii(word: str) -> str:
+    """Convert a word that ``_PLAIN_ASCII`` matches as ``_convert_word`` does, without a piece per character."""
+    tag = word.startswith("[") and word.endswith("]")
+
+    def protect(match: re.Match[str]) -> str:
+        run = match.group()
+        first_upper = run[0].isupper()
+        if first_upper and (tag or (not run.isalpha() and any(char.isdigit() for char in run))):
+            return "{" + run + "}"
+        if not run[1:].islower() and any(char.isupper() for char in run[1:]):
+            return "{" + run + "}"
+        return run
+
+    return _ASCII_LETTER_RUN.sub(protect, word)
 
 
 @lru_cache(maxsize=_WORD_CACHE_SIZE)
@@ -287,17 +337,17 @@ def _encoder():  # type: ignore[no-untyped-def]
 
 def brace_depth_ok(value: str) -> bool:
     """True when every ``{`` in ``value`` is closed and no ``}`` comes first, as BibTeX counts them."""
-    if "{" not in value and "}" not in value:
-        return True
-    depth = 0
-    for char in _NOT_BRACES.sub("", value):
-        if char == "{":
-            depth += 1
-        else:
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
+    opening = value.count("{")
+    if opening != value.count("}"):
+        return False
+    if opening <= 1:
+        return opening == 0 or value.index("{") < value.index("}")
+    # The braces alone are balanced when taking out inner "{}" pairs, again and again, leaves
+    # nothing. Each round takes out one level of nesting.
+    braces = _NOT_BRACES.sub("", value)
+    while "{}" in braces:
+        braces = braces.replace("{}", "")
+    return not braces
 
 
 _NOT_BRACES = re.compile(r"[^{}]+")

@@ -7,7 +7,7 @@ import difflib
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -102,6 +102,25 @@ def write_output(text: str, output: str | None) -> None:
         stream.flush()
     else:
         write_atomic(output, text)
+
+
+@contextlib.contextmanager
+def open_output(output: str | None) -> Iterator[TextIO]:
+    """Open the UTF-8 text stream that ``write_output`` would write to, for output written piece by piece.
+
+    A file is replaced only when the ``with`` block ends normally (see ``atomic.atomic_writer``).
+    Stdout gets the text as it is written.
+    """
+    from paperbib.atomic import atomic_text_writer, utf8_text
+
+    if output is None or output == "-":
+        sys.stdout.flush()
+        with utf8_text(sys.stdout.buffer) as stream:
+            yield stream
+        sys.stdout.buffer.flush()
+    else:
+        with atomic_text_writer(output) as stream:
+            yield stream
 
 
 def check_not_input(input_path: str, output: str | None) -> None:

@@ -10,6 +10,7 @@ import click
 from paperbib.cli.common import (
     check_not_input,
     input_argument,
+    open_output,
     print_diagnostics,
     read_options,
     reported_errors,
@@ -142,7 +143,7 @@ def export(
     Exit status: 0 on success; 1 on a read or write error, or when lines were skipped under
     --strict; 2 on a usage error.
     """
-    from paperbib.exporters import ExportOptions, available, get_exporter
+    from paperbib.exporters import ExportOptions, available, get_exporter, write_records
     from paperbib.gc_pause import paused_gc
     from paperbib.pipeline import load
 
@@ -180,13 +181,15 @@ def export(
             booktitle=booktitle,
             kept_fields=kept_fields,
         )
-        result = exporter.export(records, options)
-        print_diagnostics(result.diagnostics, quiet)
         if key_map:
             from paperbib.atomic import check_destination
 
             check_destination(key_map)
-        write_output(result.text, output)
+        with open_output(output) as stream:
+            diagnostics = write_records(exporter, records, options, stream)
+            stream.flush()
+            # Inside the block, so that a failed rename of the file is reported after the findings.
+            print_diagnostics(diagnostics, quiet)
         if update_report is not None:
             for line in update_report.lines():
                 click.echo(line, err=True)

@@ -14,11 +14,22 @@ from __future__ import annotations
 from importlib.metadata import EntryPoint, entry_points
 
 from paperbib.errors import PluginError
-from paperbib.exporters.base import Exporter, ExportOptions, ExportResult
+from paperbib.exporters.base import Exporter, ExportOptions, ExportResult, StreamingExporter, TextOutput, write_records
 
 GROUP = "paperbib.exporters"
 
-__all__ = ["GROUP", "ExportOptions", "ExportResult", "Exporter", "PluginError", "available", "get_exporter"]
+__all__ = [
+    "GROUP",
+    "ExportOptions",
+    "ExportResult",
+    "Exporter",
+    "PluginError",
+    "StreamingExporter",
+    "TextOutput",
+    "available",
+    "get_exporter",
+    "write_records",
+]
 
 
 def available() -> list[str]:

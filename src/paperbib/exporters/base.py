@@ -1,4 +1,4 @@
-"""The exporter interface: records in, the text of one file out."""
+"""The exporter interface: records in, the text of one file out, whole or as a stream."""
 
 from __future__ import annotations
 
@@ -28,6 +28,12 @@ class ExportResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
+class TextOutput(Protocol):
+    """The destination of a streaming exporter: an open text file, ``io.StringIO``, or anything with ``write(str)``."""
+
+    def write(self, text: str, /) -> object: ...
+
+
 class Exporter(Protocol):
     """The interface of a format plugin, registered under the ``paperbib.exporters`` entry-point group."""
 
@@ -36,3 +42,42 @@ class Exporter(Protocol):
     suffix: ClassVar[str]
 
     def export(self, records: Sequence[Record], options: ExportOptions) -> ExportResult: ...
+
+
+class StreamingExporter(Exporter, Protocol):
+    """An exporter that can also write its text piece by piece, so that large lists are never held whole.
+
+    ``write`` writes to ``out`` the text that ``export`` returns, and returns the same diagnostics.
+    """
+
+    def write(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> list[Diagnostic]: ...
+
+
+class _Pieces(list[str]):
+    """A list of the written pieces of text, joined once at the end: cheaper than ``io.StringIO`` on large output."""
+
+    write = list.append
+
+
+def export_by_writing(exporter: StreamingExporter, records: Sequence[Record], options: ExportOptions) -> ExportResult:
+    """Return the whole text that ``exporter.write`` produces: ``export`` for exporters that stream."""
+    pieces = _Pieces()
+    diagnostics = exporter.write(records, options, pieces)
+    return ExportResult("".join(pieces), diagnostics)
+
+
+def write_records(
+    exporter: Exporter, records: Sequence[Record], options: ExportOptions, out: TextOutput
+) -> list[Diagnostic]:
+    """Write the export of ``records`` to ``out`` and return its diagnostics.
+
+    Uses the exporter's ``write`` when it has one, and otherwise writes the text of its ``export``,
+    so that plugins written for the interface without ``write`` keep working.
+    """
+    write = getattr(exporter, "write", None)
+    if callable(write):
+        diagnostics: list[Diagnostic] = write(records, options, out)
+        return diagnostics
+    result = exporter.export(records, options)
+    out.write(result.text)
+    return result.diagnostics

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 
 from paperbib import __version__
 from paperbib.diagnostics import Diagnostic
-from paperbib.exporters.base import ExportOptions, ExportResult
+from paperbib.exporters.base import ExportOptions, ExportResult, TextOutput, export_by_writing
 from paperbib.exporters.bibtex import check_braces, extra_links, format_entry
 from paperbib.exporters.csl_json import event_title, is_preprint
 from paperbib.exporters.kept_fields import merge_kept_fields
-from paperbib.latex import UTF8, escape_text, title_to_latex
+from paperbib.latex import UTF8, convert_value, escape_text
 from paperbib.model import Author, Record
 from paperbib.urls import main_url, verbatim_field
 
@@ -34,15 +34,21 @@ class BiblatexExporter:
     )
 
     def export(self, records: Sequence[Record], options: ExportOptions) -> ExportResult:
+        return export_by_writing(self, records, options)
+
+    def write(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> list[Diagnostic]:
         header = f"% Written by paperbib {__version__} for biblatex and biber (UTF-8)"
         if options.source_name:
             header += f" from {options.source_name}"
-        chunks = [header.replace("@", "(at)") + "\n"]
+        out.write(header.replace("@", "(at)") + "\n")
+        kept_fields = options.kept_fields
         for record in records:
             fields = biblatex_fields(record, options)
-            fields = merge_kept_fields(fields, options.kept_fields.get(record.key, ()), self.generated_fields)
-            chunks.append(format_entry(entry_type(record), record.key, fields))
-        return ExportResult("\n".join(chunks), list[Diagnostic]())
+            if kept_fields:
+                fields = merge_kept_fields(fields, kept_fields.get(record.key, ()), self.generated_fields)
+            # A blank line before each entry.
+            out.write("\n" + format_entry(entry_type(record), record.key, fields))
+        return []
 
 
 def entry_type(record: Record) -> str:
@@ -58,7 +64,7 @@ def biblatex_fields(record: Record, options: ExportOptions) -> list[tuple[str, s
     """Return the (name, value) pairs of one entry in output order, with values in BibLaTeX syntax."""
 
     def text(value: str) -> str:
-        return title_to_latex(value, UTF8).value
+        return convert_value(value, UTF8).value
 
     fields: list[tuple[str, str]] = [("title", text(record.title))]
     if record.authors:
@@ -109,8 +115,8 @@ def biblatex_fields(record: Record, options: ExportOptions) -> list[tuple[str, s
 
 def _name(author: Author) -> str:
     if author.literal:
-        return "{" + title_to_latex(author.literal, UTF8).value + "}"
-    family = title_to_latex(author.family, UTF8).value
+        return "{" + convert_value(author.literal, UTF8).value + "}"
+    family = convert_value(author.family, UTF8).value
     if author.given:
-        return f"{family}, {title_to_latex(author.given, UTF8).value}"
+        return f"{family}, {convert_value(author.given, UTF8).value}"
     return family

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from paperbib import __version__
 from paperbib.diagnostics import Code, Diagnostic, Severity
 from paperbib.errors import ExportError
-from paperbib.exporters.base import ExportOptions, ExportResult
+from paperbib.exporters.base import ExportOptions, ExportResult, TextOutput, export_by_writing
 from paperbib.exporters.kept_fields import merge_kept_fields
-from paperbib.latex import LATEX, brace_depth_ok, convert_value, escape_text, title_to_latex
+from paperbib.latex import LATEX, ConvertedValue, brace_depth_ok, convert_value, escape_text
 from paperbib.model import Author, Record
 from paperbib.urls import main_url, names_other_arxiv_version, normalise_url
 
@@ -35,18 +35,23 @@ class BibtexExporter:
     )
 
     def export(self, records: Sequence[Record], options: ExportOptions) -> ExportResult:
+        return export_by_writing(self, records, options)
+
+    def write(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> list[Diagnostic]:
         diagnostics: list[Diagnostic] = []
         header = f"% Written by paperbib {__version__}"
         if options.source_name:
             # The file name only, so that the output does not depend on where the list was read from.
             header += f" from {os.path.basename(options.source_name)}"
-        chunks = [header.replace("@", "(at)") + "\n"]
+        out.write(header.replace("@", "(at)") + "\n")
+        kept_fields = options.kept_fields
         for record in records:
             fields = bibtex_fields(record, options, diagnostics)
-            kept = options.kept_fields.get(record.key, ())
-            fields = merge_kept_fields(fields, kept, self.generated_fields)
-            chunks.append(format_entry(entry_type(record), record.key, fields))
-        return ExportResult("\n".join(chunks), diagnostics)
+            if kept_fields:
+                fields = merge_kept_fields(fields, kept_fields.get(record.key, ()), self.generated_fields)
+            # A blank line before each entry.
+            out.write("\n" + format_entry(entry_type(record), record.key, fields))
+        return diagnostics
 
 
 def entry_type(record: Record) -> str:
@@ -60,28 +65,12 @@ def entry_type(record: Record) -> str:
 def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diagnostic]) -> list[tuple[str, str]]:
     """Return the (name, value) pairs of one entry in output order, values already in BibTeX syntax."""
     fields: list[tuple[str, str]] = []
+    encoding = options.bib_encoding
 
     def text(value: str, protect_words: bool = True) -> str:
-        conversion = convert_value(value, options.bib_encoding, protect_words)
-        if conversion.dropped:
-            characters = " ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(conversion.dropped))
-            diagnostics.append(
-                Diagnostic(
-                    record.location,
-                    Severity.WARNING,
-                    Code.UNMAPPED_CHARACTER,
-                    f"{record.key}: dropped characters with no LaTeX form: {characters}",
-                )
-            )
-        if conversion.needs_unicode_engine and options.bib_encoding == LATEX:
-            diagnostics.append(
-                Diagnostic(
-                    record.location,
-                    Severity.INFO,
-                    Code.NEEDS_UNICODE_ENGINE,
-                    f"{record.key}: kept non-Latin text as UTF-8; typeset it with xelatex or lualatex",
-                )
-            )
+        conversion = convert_value(value, encoding, protect_words)
+        if conversion.dropped or conversion.needs_unicode_engine:
+            _report_conversion(record, conversion, encoding, diagnostics)
         return conversion.value
 
     def name(value: str) -> str:
@@ -153,11 +142,47 @@ def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diag
     return fields
 
 
+def _report_conversion(
+    record: Record, conversion: ConvertedValue, encoding: str, diagnostics: list[Diagnostic]
+) -> None:
+    """Add the findings of one converted field value: dropped characters, and text that needs xelatex."""
+    if conversion.dropped:
+        characters = " ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(conversion.dropped))
+        diagnostics.append(
+            Diagnostic(
+                record.location,
+                Severity.WARNING,
+                Code.UNMAPPED_CHARACTER,
+                f"{record.key}: dropped characters with no LaTeX form: {characters}",
+            )
+        )
+    if conversion.needs_unicode_engine and encoding == LATEX:
+        diagnostics.append(
+            Diagnostic(
+                record.location,
+                Severity.INFO,
+                Code.NEEDS_UNICODE_ENGINE,
+                f"{record.key}: kept non-Latin text as UTF-8; typeset it with xelatex or lualatex",
+            )
+        )
+
+
 def check_braces(record: Record, fields: list[tuple[str, str]]) -> None:
     """Raise ExportError when a field value would end its entry early or leave it open."""
     for name, value in fields:
+        if ("{" not in value and "}" not in value) or value in _BALANCED_VALUES:
+            continue
         if not brace_depth_ok(value):
             raise ExportError(f"{record.location}: {record.key}: field {name} has unbalanced braces: {value!r}")
+        if len(_BALANCED_VALUES) >= _BALANCED_VALUES_SIZE:
+            _BALANCED_VALUES.clear()
+        _BALANCED_VALUES.add(value)
+
+
+# Values with braces that check_braces found balanced. The braced venue, publisher and series names
+# repeat on every paper of a venue, and a set look-up is cheaper than counting their braces again.
+_BALANCED_VALUES: set[str] = set()
+_BALANCED_VALUES_SIZE = 4096
 
 
 def extra_links(record: Record, url: str | None) -> list[str]:
@@ -172,10 +197,8 @@ def extra_links(record: Record, url: str | None) -> list[str]:
 
 
 def format_entry(kind: str, key: str, fields: list[tuple[str, str]]) -> str:
-    lines = [f"@{kind}{{{key},"]
-    lines.extend(f"  {name} = {{{value}}}," for name, value in fields)
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    body = "".join([f"  {name} = {{{value}}},\n" for name, value in fields])
+    return f"@{kind}{{{key},\n{body}}}\n"
 
 
 def _page_range(pages: str) -> str:
@@ -200,8 +223,8 @@ def bibtex_name(author: Author) -> str:
         # BibTeX's own marker for a truncated list: "and others" prints as "et al.".
         return "others"
     if author.literal:
-        return "{" + title_to_latex(author.literal).value + "}"
-    family_latex = title_to_latex(author.family).value
+        return "{" + convert_value(author.literal).value + "}"
+    family_latex = convert_value(author.family).value
     if author.given:
-        return f"{family_latex}, {title_to_latex(author.given).value}"
+        return f"{family_latex}, {convert_value(author.given).value}"
     return family_latex

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from paperbib.exporters.base import ExportOptions, ExportResult
+from paperbib.diagnostics import Diagnostic
+from paperbib.exporters.base import ExportOptions, ExportResult, TextOutput, export_by_writing
 from paperbib.exporters.json_text import INDENT, dumps_indented
 from paperbib.model import Record
 from paperbib.urls import main_url, names_other_arxiv_version, normalise_url
@@ -23,16 +24,17 @@ class CslJsonExporter:
     suffix = ".json"
 
     def export(self, records: Sequence[Record], options: ExportOptions) -> ExportResult:
-        # The same text as json.dumps(items, ensure_ascii=False, indent=2), built one item at a time
-        # so that the item dicts of a large list are never all in memory together.
-        # NOTE: the item texts and the joined text still coexist, and one non-ASCII character makes
-        # Python store the joined text with two bytes per character. At 100,000 papers the export
-        # peaks near 700 MB (docs/benchmarks.md); staying under 500 MB needs exporters that write
-        # to a stream, which the Exporter interface does not offer yet.
-        if not records:
-            return ExportResult("[]\n")
-        items = [INDENT + dumps_indented(csl_item(record, options), INDENT) for record in records]
-        return ExportResult("[\n" + ",\n".join(items) + "\n]\n")
+        return export_by_writing(self, records, options)
+
+    def write(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> list[Diagnostic]:
+        # The same text as json.dumps(items, ensure_ascii=False, indent=2), written one item at a
+        # time so that only one item is in memory at once.
+        first = True
+        for record in records:
+            out.write(("[\n" if first else ",\n") + INDENT + dumps_indented(csl_item(record, options), INDENT))
+            first = False
+        out.write("[]\n" if first else "\n]\n")
+        return []
 
 
 def csl_item(record: Record, options: ExportOptions | None = None) -> dict[str, Any]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from paperbib.exporters.base import ExportOptions, ExportResult
+from paperbib.diagnostics import Diagnostic
+from paperbib.exporters.base import ExportOptions, ExportResult, TextOutput, export_by_writing
 from paperbib.exporters.bibtex import extra_links
 from paperbib.exporters.csl_json import is_preprint
 from paperbib.model import Record
@@ -27,8 +28,14 @@ class RisExporter:
     suffix = ".ris"
 
     def export(self, records: Sequence[Record], options: ExportOptions) -> ExportResult:
-        chunks = [_format(ris_type(record), ris_fields(record, options)) for record in records]
-        return ExportResult("\n".join(chunks))
+        return export_by_writing(self, records, options)
+
+    def write(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> list[Diagnostic]:
+        separator = ""  # a blank line between records, none before the first
+        for record in records:
+            out.write(separator + _format(ris_type(record), ris_fields(record, options)))
+            separator = "\n"
+        return []
 
 
 def ris_type(record: Record) -> str:
@@ -76,8 +83,15 @@ def ris_fields(record: Record, options: ExportOptions) -> list[tuple[str, str]]:
     fields.extend(("N1", link) for link in extra_links(record, url))
     if record.note:
         fields.append(("N1", record.note))
-    # A line break would end the value, so it becomes a space.
-    return [(tag, _LINE_BREAKS.sub(" ", value).strip()) for tag, value in fields]
+    return [(tag, _one_line(value)) for tag, value in fields]
+
+
+def _one_line(value: str) -> str:
+    """Replace each line break, with the white space around it, by a space, because it would end the value."""
+    # Four substring tests are much cheaper than the regular expression on a value without breaks.
+    if "\n" in value or "\r" in value or "\u2028" in value or "\u2029" in value:
+        value = _LINE_BREAKS.sub(" ", value)
+    return value.strip()
 
 
 def _format(kind: str, fields: list[tuple[str, str]]) -> str:
