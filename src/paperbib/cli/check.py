@@ -38,8 +38,9 @@ def check(
     """Check the paper lists INPUT... (default: papers.md) for skipped lines, duplicate papers, papers without
     venue or year, invalid links and empty headings.
 
-    Exit status: 0 when no finding is an error (under --strict: no error and no warning); 1 otherwise or
-    when an input cannot be read; 2 on a usage error.
+    Exit status: 0 when no finding is an error (under --strict: no error and no warning); 1 otherwise,
+    when an input cannot be read or stdout cannot be written; 2 on a usage error; 141 when stdout is a
+    broken pipe (as after '| head -1'), with no message.
     """
     from paperbib.check import check_files
     from paperbib.diagnostics import Severity

@@ -45,7 +45,8 @@ def cite(
 
     Numbers and year suffixes are those of 'paperbib format' with the same INPUT, style and filters.
 
-    Exit status: 0 on success; 1 on a read error; 2 on a usage error such as an unknown key or style.
+    Exit status: 0 on success; 1 on a read error or when stdout cannot be written; 2 on a usage error
+    such as an unknown key or style; 141 when stdout is a broken pipe, with no message.
     """
     from paperbib.formatting import UnknownKeyError
     from paperbib.pipeline import load

@@ -140,8 +140,8 @@ def export(
 ) -> None:
     """Export the papers of INPUT (default: papers.md; '-' reads stdin).
 
-    Exit status: 0 on success; 1 on a read or write error, or when lines were skipped under
-    --strict; 2 on a usage error.
+    Exit status: 0 on success; 1 on a read or write error (stdout included), or when lines were
+    skipped under --strict; 2 on a usage error; 141 when stdout is a broken pipe, with no message.
     """
     from paperbib.exporters import ExportOptions, available, get_exporter, write_records
     from paperbib.gc_pause import paused_gc

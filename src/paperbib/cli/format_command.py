@@ -46,8 +46,8 @@ def format_command(
     harvard, mla, acm, nature or vancouver, a pybtex style (plain, unsrt, alpha, unsrtalpha),
     or the path of a .csl file.
 
-    Exit status: 0 on success; 1 on a read or write error; 2 on a usage error such as an
-    unknown style.
+    Exit status: 0 on success; 1 on a read or write error (stdout included); 2 on a usage error
+    such as an unknown style; 141 when stdout is a broken pipe, with no message.
     """
     from paperbib.pipeline import load
     from paperbib.steps.filters import filter_records
