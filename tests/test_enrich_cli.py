@@ -370,7 +370,7 @@ def test_orphan_entries_reported(workdir, api):
         text.replace("- Quantised Adapters Revisited", "- Quantised Adapters Reconsidered")
     )
     result = run_export(workdir)
-    assert "1 entries match no paper of the list" in result.stderr
+    assert "1 sidecar entry without a paper in the list" in result.stderr
     assert "[PB155]" in result.stderr
 
 

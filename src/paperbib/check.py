@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from paperbib.diagnostics import Code, Diagnostic, Severity
+from paperbib.messages import quote
 from paperbib.model import Location, Record
 from paperbib.reader.markdown_list import HeadingInfo, read_markdown
 from paperbib.source import read_source
@@ -77,7 +78,9 @@ def check_files(
 def empty_headings(headings: Iterable[HeadingInfo]) -> list[Diagnostic]:
     """Return a warning for each heading whose section, sub-sections included, contains nothing but headings."""
     return [
-        Diagnostic(heading.location, Severity.WARNING, Code.EMPTY_HEADING, f"heading {heading.text!r} has no papers")
+        Diagnostic(
+            heading.location, Severity.WARNING, Code.EMPTY_HEADING, f"heading {quote(heading.text)} has no papers"
+        )
         for heading in headings
         if heading.empty
     ]
@@ -114,4 +117,5 @@ def duplicates(records: Sequence[Record]) -> list[Diagnostic]:
 
 
 def _duplicate(record: Record, first: Location, code: Code, reason: str) -> Diagnostic:
-    return Diagnostic(record.location, Severity.WARNING, code, f"duplicate paper {record.title!r}: {reason} {first}")
+    message = f"duplicate paper {quote(record.title)}: {reason} {first}"
+    return Diagnostic(record.location, Severity.WARNING, code, message)

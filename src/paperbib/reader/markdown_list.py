@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from paperbib.diagnostics import Code, Diagnostic, Severity
 from paperbib.identifiers import arxiv_year
+from paperbib.messages import quote, shorten
 from paperbib.model import Link, Location, Record
 from paperbib.reader.authors import looks_like_authors, parse_authors
 from paperbib.reader.entries import Entry, arxiv_id_of, parse_entry, preclean
@@ -328,7 +329,7 @@ class _Reader:
                 location,
                 Severity.INFO,
                 Code.RESOURCE_ENTRY,
-                f"skipped: {entry.title!r} is in the section {resource.info.text!r}, which lists no papers",
+                f"skipped: {quote(entry.title)} is in the section {quote(resource.info.text)}, which lists no papers",
             )
 
         if entry.venue is not None or entry.no_venue:
@@ -440,7 +441,7 @@ class _Reader:
                 location,
                 Severity.INFO,
                 Code.RESOURCE_ENTRY,
-                f"skipped: {entry.title!r} is in a table of {header.names[0]!r}, which lists no papers",
+                f"skipped: {quote(entry.title)} is in a table of {quote(header.names[0])}, which lists no papers",
             )
             return number
         roles[index] = self._entry(entry, location, indent=-1)
@@ -462,7 +463,7 @@ class _Reader:
             for code, severity, message in entry.problems if entry else ():
                 add(Diagnostic(location, severity, code, message))
             if not record.links:
-                add(Diagnostic(location, Severity.WARNING, Code.NO_LINKS, f"paper {record.title!r} has no links"))
+                add(Diagnostic(location, Severity.WARNING, Code.NO_LINKS, f"paper {quote(record.title)} has no links"))
             for link in record.links:
                 if not is_valid_url(link.url):
                     add(
@@ -470,7 +471,7 @@ class _Reader:
                             location,
                             Severity.WARNING,
                             Code.MALFORMED_URL,
-                            f"link [{link.label}] has an invalid URL {link.url!r}; it is not exported",
+                            f"link [{shorten(link.label)}] has an invalid URL {quote(link.url)}; it is not exported",
                         )
                     )
             arxiv = arxiv_id_of(record.links)
@@ -484,18 +485,18 @@ class _Reader:
                             location,
                             Severity.INFO,
                             Code.YEAR_FROM_ARXIV,
-                            f"paper {record.title!r}: year {record.year} taken from arXiv ID {arxiv}",
+                            f"paper {quote(record.title)}: year {record.year} taken from arXiv ID {arxiv}",
                         )
                     )
             if record.venue is None:
                 detail = "; it is exported as an arXiv preprint" if arxiv else ""
                 add(
                     Diagnostic(
-                        location, Severity.WARNING, Code.NO_VENUE, f"paper {record.title!r} has no venue{detail}"
+                        location, Severity.WARNING, Code.NO_VENUE, f"paper {quote(record.title)} has no venue{detail}"
                     )
                 )
             if record.year is None:
-                add(Diagnostic(location, Severity.WARNING, Code.NO_YEAR, f"paper {record.title!r} has no year"))
+                add(Diagnostic(location, Severity.WARNING, Code.NO_YEAR, f"paper {quote(record.title)} has no year"))
 
 
 def _continues_bullet(line: str, content: str) -> bool:

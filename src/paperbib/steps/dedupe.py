@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from paperbib.diagnostics import Code, Diagnostic, Severity
+from paperbib.messages import quote
 from paperbib.model import Identifiers, Record
 from paperbib.text import normalise_title
 
@@ -32,7 +33,7 @@ def dedupe(records: list[Record]) -> tuple[list[Record], list[Diagnostic]]:
                 record.location,
                 Severity.WARNING,
                 Code.DUPLICATE,
-                f"{record.title!r} is the same paper as {original.location}; the two are merged",
+                f"{quote(record.title)} is the same paper as {original.location}; the two are merged",
             )
         )
         kept[target] = _merge(original, record)

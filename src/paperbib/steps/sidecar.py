@@ -11,6 +11,7 @@ from paperbib.diagnostics import Code, Diagnostic, Severity
 from paperbib.enrich.merge import merge_entry
 from paperbib.enrich.runner import unique_identities
 from paperbib.enrich.sidecar import SidecarError, paper_identity, read_sidecar
+from paperbib.messages import plural
 from paperbib.model import Location, Record
 
 
@@ -51,7 +52,8 @@ def apply_sidecar(records: list[Record], path: str | None) -> tuple[list[Record]
                 Location(path, 1),
                 Severity.INFO,
                 Code.SIDECAR_ORPHAN,
-                f"{len(unused)} entries match no paper of the list (first: {unused[0]}); paperbib enrich removes them",
+                f"{plural(len(unused), 'sidecar entry')} without a paper in the list (first: {unused[0]}); "
+                "paperbib enrich removes them",
             )
         )
     return merged, diagnostics
