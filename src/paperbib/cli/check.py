@@ -7,6 +7,7 @@ import json
 import click
 
 from paperbib.cli.common import DEFAULT_INPUT, reported_errors
+from paperbib.messages import plural
 
 
 @click.command()
@@ -24,7 +25,8 @@ from paperbib.cli.common import DEFAULT_INPUT, reported_errors
     "--ignore",
     multiple=True,
     metavar="CODE",
-    help="Leave out findings with this code, e.g. PB110 for lists that give no venues. Repeatable.",
+    help="Leave out findings with this code, e.g. PB110 for lists that give no venues. Repeatable. "
+    "Default: none left out.",
 )
 @click.option(
     "--encoding",
@@ -67,15 +69,11 @@ def check(
         for finding in report.findings:
             click.echo(str(finding))
     counts = [
-        _plural(report.papers, "paper"),
-        _plural(report.count(Severity.ERROR), "error"),
-        _plural(report.count(Severity.WARNING), "warning"),
-        _plural(report.count(Severity.INFO), "note"),
+        plural(report.papers, "paper"),
+        plural(report.count(Severity.ERROR), "error"),
+        plural(report.count(Severity.WARNING), "warning"),
+        plural(report.count(Severity.INFO), "note"),
     ]
-    click.echo(f"checked {_plural(len(report.files), 'file')}: {', '.join(counts)}", err=True)
+    click.echo(f"checked {plural(len(report.files), 'file')}: {', '.join(counts)}", err=True)
     if report.failed(strict):
         raise SystemExit(1)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")

@@ -135,6 +135,36 @@ def _check_codec(ctx: click.Context, param: click.Parameter, value: str | None) 
     return value
 
 
+def check_file_name(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Reject an empty file name, which would otherwise name the current folder."""
+    values = value if isinstance(value, tuple) else (value,)
+    if "" in values:
+        raise click.BadParameter("empty file name; give a file name, or '-' for stdout")
+    return value
+
+
+def output_file_option(function: Callable[..., Any], multiple: bool = False) -> Callable[..., Any]:
+    """Add ``-o/--output FILE``, the same in every command that writes a file.
+
+    ``multiple`` collects every value, for commands that must tell an old second meaning apart.
+    """
+    return click.option(
+        "-o",
+        "--output",
+        "output",
+        default=None,
+        multiple=multiple,
+        metavar="FILE",
+        callback=check_file_name,
+        help="Write to FILE (atomically: it is replaced only when the command succeeds). Default: stdout.",
+    )(function)
+
+
+def deprecation_note(old: str, new: str) -> None:
+    """Print the one-line note for an option spelling that still works but will be removed."""
+    click.echo(f"paperbib: deprecated: {old}; write {new} instead", err=True)
+
+
 def read_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """Add the options that choose which papers are read: filters and input encoding."""
     options = [
@@ -182,8 +212,9 @@ def reported_errors() -> Iterator[None]:
 
 
 def print_diagnostics(diagnostics: Sequence[Diagnostic], quiet: bool = False) -> None:
+    """Print findings on stderr; ``quiet`` (-q) leaves out warnings and notes, but never a skipped line."""
     for diagnostic in diagnostics:
-        if quiet and diagnostic.severity is not Severity.ERROR:
+        if quiet and diagnostic.severity is not Severity.ERROR and not diagnostic.skipped:
             continue
         click.echo(str(diagnostic), err=True)
 

@@ -9,6 +9,7 @@ import click
 
 from paperbib.cli.common import input_argument, print_diagnostics, reported_errors
 from paperbib.errors import PaperbibError
+from paperbib.messages import plural
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
@@ -52,8 +53,12 @@ class _ClickProgress:
     metavar="DIR",
     help="Folder of the lookup cache. Default: the user cache folder (e.g. ~/.cache/paperbib/enrich).",
 )
-@click.option("--offline", is_flag=True, help="Use only the cache and the existing sidecar; send no request.")
-@click.option("--refresh", is_flag=True, help="Ignore cached results and send every request again.")
+@click.option(
+    "--offline", is_flag=True, help="Use only the cache and the existing sidecar; send no request. Default: off."
+)
+@click.option(
+    "--refresh", is_flag=True, help="Ignore cached results and send every request again. Default: off (use the cache)."
+)
 @click.option(
     "--base-url",
     "base_urls",
@@ -150,4 +155,4 @@ def enrich(
     print_diagnostics(report.diagnostics, quiet)
     counts = report.counts()
     summary = ", ".join(f"{counts[status]} {status.value}" for status in Status)
-    click.echo(f"enriched {len(report.outcomes)} papers into {path}: {summary}", err=True)
+    click.echo(f"enriched {plural(len(report.outcomes), 'paper')} into {path}: {summary}", err=True)
