@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 
@@ -178,3 +179,67 @@ def test_unwritable_folder_names_temporary_file(tmp_path):
     assert result.exit_code == 1
     assert "cannot create a temporary file in /proc" in result.stderr
     assert "No such file or directory; " not in result.stderr
+
+
+NO_BIBLIOGRAPHY_CSL = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Citations Only</title><id>citations-only</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation><layout><text variable="title"/></layout></citation>
+</style>
+"""
+
+
+def test_style_without_reference_list_is_usage_error(tmp_path):
+    style = tmp_path / "citations-only.csl"
+    style.write_text(NO_BIBLIOGRAPHY_CSL, encoding="utf-8")
+    result = run("format", QUIET, "--style", str(style))
+    assert result.exit_code == 2, result.stderr
+    assert "Invalid value for --style" in result.stderr
+    assert "defines no reference list" in result.stderr
+    # The same style still gives citations.
+    cited = run("cite", "iclr2024-quiet-pruning-wide", "-i", QUIET, "--style", str(style))
+    assert cited.exit_code == 0, cited.stderr
+    assert cited.stdout == "Quiet Pruning of Wide Networks\n"
+
+
+def test_enrich_unknown_source_is_usage_error(tmp_path):
+    source = tmp_path / "quiet.md"
+    shutil.copy(QUIET, source)
+    result = run("enrich", str(source), "--offline", "--cache", str(tmp_path / "cache"), "--source", "nosuch")
+    assert result.exit_code == 2
+    assert "Invalid value for --source" in result.stderr
+    assert "nosuch" in result.stderr
+    assert not (tmp_path / "quiet.meta.json").exists()
+
+
+@pytest.mark.parametrize("command", ["export", "format", "list", "check", "enrich"])
+def test_unknown_encoding_is_usage_error(command):
+    result = run(command, QUIET, "--encoding", "nosuch-codec")
+    assert result.exit_code == 2
+    assert "unknown encoding 'nosuch-codec'" in result.stderr
+
+
+@pytest.mark.parametrize("order", ["readable-first", "unreadable-first"])
+def test_check_reports_readable_files_then_error(tmp_path, order):
+    readable = str(FIXTURES / "check" / "problems.md")
+    unreadable = tmp_path / "latin1.md"
+    unreadable.write_bytes(
+        "# 2024\n## ICLR-2024\n- \xdcber Pruning [[paper](https://openreview.net/forum?id=u1)]\n".encode("latin-1")
+    )
+    paths = [readable, str(unreadable)] if order == "readable-first" else [str(unreadable), readable]
+    result = run("check", *paths)
+    assert result.exit_code == 1
+    assert f"{readable}:8: error: skipped: broken link" in result.stdout
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    expected = f"Error: {unreadable}:3: invalid utf-8 byte 0xdc at byte offset 22; pass --encoding"
+    assert len(errors) == 1
+    assert errors[0].startswith(expected)
+    assert result.stderr.splitlines()[-1] == errors[0]
+    assert "checked 1 file: 5 papers" in result.stderr
+
+
+def test_check_json_lists_unreadable_file(tmp_path):
+    missing = tmp_path / "missing.md"
+    result = run("check", "--format", "json", str(FIXTURES / "check" / "clean.md"), str(missing))
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["unreadable"] == [f"{missing}: file not found"]

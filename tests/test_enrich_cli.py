@@ -319,7 +319,7 @@ def test_sources_option_limits_requests(workdir, api):
 
 def test_unknown_source_rejected(workdir, api):
     result = run_enrich(workdir, api, "--source", "arxiv,scholar")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, as the help says
     assert "unknown source 'scholar'" in result.stderr
 
 

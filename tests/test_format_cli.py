@@ -224,7 +224,7 @@ def test_note_style_without_reference_list() -> None:
     citation = Formatter("book-history").citation(records, [records[0].key])
     assert "Lindqvist" in citation
     code, _, err = run("format", str(TRICKY / "punctuation.md"), "--style", "book-history")
-    assert code == 1
+    assert code == 2  # a usage error, like an unknown style
     assert "defines no reference list" in err
 
 

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from paperbib.cli.common import DEFAULT_INPUT, reported_errors
+from paperbib.cli.common import DEFAULT_INPUT, check_codec, reported_errors
 from paperbib.messages import plural
 
 
@@ -32,6 +32,7 @@ from paperbib.messages import plural
     "--encoding",
     default=None,
     metavar="CODEC",
+    callback=check_codec,
     help="Text encoding of the inputs, as a Python codec name (e.g. latin-1). Default: utf-8.",
 )
 def check(
@@ -53,6 +54,7 @@ def check(
         document = {
             "files": report.files,
             "papers": report.papers,
+            "unreadable": report.unreadable,
             "findings": [
                 {
                     "file": finding.location.path,
@@ -75,5 +77,7 @@ def check(
         plural(report.count(Severity.INFO), "note"),
     ]
     click.echo(f"checked {plural(len(report.files), 'file')}: {', '.join(counts)}", err=True)
+    for message in report.unreadable:
+        click.echo(f"Error: {message}", err=True)
     if report.failed(strict):
         raise SystemExit(1)

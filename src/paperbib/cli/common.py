@@ -122,7 +122,7 @@ def input_argument(function: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("input_path", metavar="[INPUT]", default=DEFAULT_INPUT, required=False)(function)
 
 
-def _check_codec(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+def check_codec(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     import codecs
 
     if value is not None:
@@ -187,7 +187,7 @@ def read_options(function: Callable[..., Any]) -> Callable[..., Any]:
             "--encoding",
             default=None,
             metavar="CODEC",
-            callback=_check_codec,
+            callback=check_codec,
             help="Text encoding of INPUT, as a Python codec name (e.g. latin-1). Default: utf-8.",
         ),
         click.option(

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from paperbib.cli.common import input_argument, print_diagnostics, reported_errors
+from paperbib.cli.common import check_codec, input_argument, print_diagnostics, reported_errors
 from paperbib.errors import PaperbibError
 from paperbib.messages import plural
 
@@ -89,7 +89,9 @@ class _ClickProgress:
     metavar="N",
     help="Retries after a 429 or 5xx status, a timeout or a connection error. Default: 3, or $PAPERBIB_ENRICH_RETRIES.",
 )
-@click.option("--encoding", default=None, metavar="CODEC", help="Text encoding of INPUT. Default: utf-8.")
+@click.option(
+    "--encoding", default=None, metavar="CODEC", callback=check_codec, help="Text encoding of INPUT. Default: utf-8."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary on stderr. Default: off.")
 def enrich(
     input_path: str,
@@ -126,6 +128,10 @@ def enrich(
     path = sidecar_path(input_path)
     if path is None:
         raise click.BadParameter("enrich needs a file, because the sidecar is written beside it", param_hint="INPUT")
+    try:
+        names = parse_sources(source_text)
+    except PaperbibError as error:
+        raise click.BadParameter(str(error), param_hint="--source") from None
     url_overrides = _pairs(base_urls, "--base-url")
     try:
         delay_overrides = {
@@ -139,7 +145,6 @@ def enrich(
             settings = replace(settings, timeout=timeout)
         if retries is not None:
             settings = replace(settings, retries=retries)
-        names = parse_sources(source_text)
         bibliography = load(input_path, encoding=encoding, sidecar=False)
         print_diagnostics(bibliography.diagnostics, quiet)
         if not bibliography.records:

@@ -48,7 +48,7 @@ def format_command(
 
     output_format, output_file = resolve_output(output_format, output, legacy_file)
     check_not_input(input_path, output_file)
-    formatter = make_formatter(style, output_format, locale)
+    formatter = make_formatter(style, output_format, locale, reference_list=True)
     with reported_errors():
         bibliography = load(input_path, encoding=encoding)
         print_diagnostics(bibliography.diagnostics, quiet)

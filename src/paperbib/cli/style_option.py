@@ -71,15 +71,26 @@ def resolve_output(
     return output_format or "text", files[0] if files else None
 
 
-def make_formatter(style: str, output_format: str, locale: str | None = None) -> Formatter:
-    """Build the formatter; an unknown style is a usage error (exit 2) that names the closest styles."""
+def make_formatter(
+    style: str, output_format: str, locale: str | None = None, reference_list: bool = False
+) -> Formatter:
+    """Build the formatter; an unknown style is a usage error (exit 2) that names the closest styles.
+
+    With ``reference_list``, a CSL style without a ``<bibliography>`` element is a usage error too.
+    """
     from paperbib.errors import PaperbibError
     from paperbib.formatting import Formatter, StyleNotFoundError
 
     try:
-        return Formatter(style, output_format, locale)
+        formatter = Formatter(style, output_format, locale)
     except StyleNotFoundError as error:
         raise click.BadParameter(str(error), param_hint="--style") from None
     except PaperbibError as error:
         # An unreadable .csl file or an unknown --locale.
         raise click.UsageError(str(error)) from None
+    if reference_list and not getattr(formatter.engine, "has_bibliography", True):
+        raise click.BadParameter(
+            f"{style}: this style defines no reference list; use 'paperbib cite' or another style",
+            param_hint="--style",
+        )
+    return formatter
