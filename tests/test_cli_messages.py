@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -243,3 +245,25 @@ def test_check_json_lists_unreadable_file(tmp_path):
     result = run("check", "--format", "json", str(FIXTURES / "check" / "clean.md"), str(missing))
     assert result.exit_code == 1
     assert json.loads(result.stdout)["unreadable"] == [f"{missing}: file not found"]
+
+
+def test_update_broken_bib_one_clean_line(tmp_path):
+    # A subprocess, so that the logging set-up of the real command line is in place.
+    refs = tmp_path / "refs.bib"
+    text = "@misc{good, title = {A}}\n\n@misc{broken,\n  title = {unclosed,\n  year = 2020\n"
+    refs.write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "paperbib", "export", QUIET, "-o", str(refs), "--update", "-q"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if "[PB106]" not in line]
+    # The block starts on line 3; bibtexparser's own log counted from 0 and named the line it gave up on.
+    assert lines == [
+        f"Error: {refs}:3: cannot parse the block that starts on this line: Unexpectedly reached end of file; "
+        "fix or remove it, then export again"
+    ]
+    assert refs.read_text(encoding="utf-8") == text
