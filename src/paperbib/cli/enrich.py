@@ -54,7 +54,10 @@ class _ClickProgress:
     help="Folder of the lookup cache. Default: the user cache folder (e.g. ~/.cache/paperbib/enrich).",
 )
 @click.option(
-    "--offline", is_flag=True, help="Use only the cache and the existing sidecar; send no request. Default: off."
+    "--offline",
+    is_flag=True,
+    help="Use only the cache and the existing sidecar; send no request. A paper with nothing cached is "
+    "counted as not looked up. Default: off.",
 )
 @click.option(
     "--refresh", is_flag=True, help="Ignore cached results and send every request again. Default: off (use the cache)."
@@ -159,5 +162,8 @@ def enrich(
         write_sidecar(path, report.sidecar)
     print_diagnostics(report.diagnostics, quiet)
     counts = report.counts()
-    summary = ", ".join(f"{counts[status]} {status.value}" for status in Status)
+    shown = [status for status in Status if status is not Status.NOT_LOOKED_UP or offline]
+    summary = ", ".join(f"{counts[status]} {status.value}" for status in shown)
+    if counts[Status.NOT_LOOKED_UP]:
+        summary += " (not in the cache; run without --offline to look them up)"
     click.echo(f"enriched {plural(len(report.outcomes), 'paper')} into {path}: {summary}", err=True)
