@@ -82,22 +82,27 @@ def test_cite_to_and_output_file(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("old", "note"),
+    ("options", "note"),
     [
-        (["--output", "html"], "paperbib: deprecated: --output html as the output format; write --to html"),
-        (["--file", "FILE"], "paperbib: deprecated: --file FILE; write -o/--output FILE instead"),
+        (["--output", "html", "-o", "TARGET"], "deprecated: --output html as the output format; write --to html"),
+        (["--to", "html", "--file", "TARGET"], "paperbib: deprecated: --file FILE; write -o/--output FILE instead"),
     ],
     ids=["output-format", "file"],
 )
-def test_format_old_spellings_still_work(tmp_path, old, note):
+def test_format_old_spellings_still_work(tmp_path, options, note):
     target = tmp_path / "refs.html"
-    args = [str(target) if value == "FILE" else value for value in old]
-    extra = ["--to", "html"] if "--file" in old else ["-o", str(target)]
-    result = run("format", QUIET, *args, *extra)
+    result = run("format", QUIET, *[str(target) if value == "TARGET" else value for value in options])
     assert result.exit_code == 0, result.stderr
     assert 'class="csl-entry"' in target.read_text(encoding="utf-8")
     assert note in result.stderr
     assert sum("deprecated" in line for line in result.stderr.splitlines()) == 1
+
+
+def test_cite_old_output_format_spelling():
+    result = run("cite", "iclr2024-quiet-pruning-wide", "-i", QUIET, "--style", "ieee", "--output", "latex")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "[1]\n"
+    assert "paperbib: deprecated: --output latex as the output format; write --to latex" in result.stderr
 
 
 def test_format_readme_example_old_spelling(tmp_path):
