@@ -82,7 +82,11 @@ def guarded_stdout() -> Iterator[None]:
     failed write (``> /dev/full``) prints one ``Error:`` line and exits with status 1.
     """
     original = sys.stdout
-    target = None if original is None else original.buffer
+    target = None if original is None else getattr(original, "buffer", None)
+    if original is not None and target is None:
+        # A text-only stream such as io.StringIO, put in place by a caller that reads the text back.
+        yield
+        return
     guarded = io.TextIOWrapper(
         io.BufferedWriter(_StdoutBytes(target), buffer_size=1 << 16),
         encoding="utf-8",
