@@ -137,7 +137,7 @@ def test_broken_link_reported_and_strict(tmp_path):
     output = tmp_path / "out.bib"
     output.write_text("old content\n", encoding="utf-8")
     strict = paperbib("export", str(path), "--strict", "-o", str(output))
-    assert_clean_error(strict, "1 lines skipped; nothing written because of --strict")
+    assert_clean_error(strict, "1 line skipped; nothing written because of --strict")
     assert output.read_text(encoding="utf-8") == "old content\n"
 
 

@@ -277,11 +277,23 @@ def test_offline_uses_cache(workdir, api):
     assert "3 resolved" in result.stderr
 
 
-def test_offline_without_cache_fails_lookups(workdir, api):
+def test_offline_cache_miss_is_not_looked_up(workdir, api):
     result = run_enrich(workdir, api, "--offline")
     assert result.exit_code == 0, result.output
     assert api.requests == []
-    assert "0 resolved, 0 ambiguous, 0 not found, 6 failed" in result.stderr
+    assert "0 resolved, 0 ambiguous, 0 not found, 0 failed, 6 not looked up" in result.stderr
+    assert "[PB153]" not in result.stderr
+    assert "failed" not in (workdir / "papers.meta.json").read_text(encoding="utf-8")
+
+
+def test_offline_cache_miss_keeps_sidecar(workdir, api):
+    standard_routes(api)
+    run_enrich(workdir, api)
+    online = (workdir / "papers.meta.json").read_bytes()
+    shutil.rmtree(workdir / "cache")
+    result = run_enrich(workdir, api, "--offline")
+    assert result.exit_code == 0, result.output
+    assert (workdir / "papers.meta.json").read_bytes() == online
 
 
 def test_second_run_same_bytes_no_requests(workdir, api):
@@ -319,7 +331,7 @@ def test_sources_option_limits_requests(workdir, api):
 
 def test_unknown_source_rejected(workdir, api):
     result = run_enrich(workdir, api, "--source", "arxiv,scholar")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, as the help says
     assert "unknown source 'scholar'" in result.stderr
 
 
@@ -370,7 +382,7 @@ def test_orphan_entries_reported(workdir, api):
         text.replace("- Quantised Adapters Revisited", "- Quantised Adapters Reconsidered")
     )
     result = run_export(workdir)
-    assert "1 entries match no paper of the list" in result.stderr
+    assert "1 sidecar entry without a paper in the list" in result.stderr
     assert "[PB155]" in result.stderr
 
 

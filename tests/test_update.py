@@ -157,7 +157,9 @@ def test_update_rejects_unparsable_bib(tmp_path):
     refs.write_text("@misc{good, title = {A}}\n\n@misc{broken\n  title = {B}\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["export", str(PAPERS), "-o", str(refs), "--update"])
     assert result.exit_code == 1
-    assert f"{refs}:3: cannot parse this block" in result.stderr
+    assert f"{refs}:3: cannot parse the block that starts on this line: Expected comma after entry key" in (
+        result.stderr
+    )
     assert refs.read_text(encoding="utf-8").startswith("@misc{good")
 
 

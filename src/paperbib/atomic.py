@@ -54,6 +54,13 @@ def atomic_writer(path: str) -> Iterator[BinaryIO]:
     temporary = None
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    except OSError as error:
+        # The file itself may exist and even be writable (as in /proc), so name the step that failed.
+        raise PaperbibError(
+            f"{path}: cannot write: cannot create a temporary file in {folder} ({error.strerror or error}); "
+            "write to a file in another folder"
+        ) from None
+    try:
         with os.fdopen(handle, "wb") as stream:
             yield stream
             stream.flush()

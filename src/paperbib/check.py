@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from paperbib.diagnostics import Code, Diagnostic, Severity
+from paperbib.errors import InputError
+from paperbib.messages import quote
 from paperbib.model import Location, Record
 from paperbib.reader.markdown_list import HeadingInfo, read_markdown
 from paperbib.source import read_source
@@ -24,14 +26,15 @@ class CheckReport:
     findings: list[Diagnostic] = field(default_factory=list)
     papers: int = 0
     files: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # one message per file that could not be read
 
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity is severity)
 
     def failed(self, strict: bool = False) -> bool:
-        """True when a finding is an error, or under ``strict`` a warning."""
+        """True when a file could not be read or a finding is an error, or under ``strict`` a warning."""
         failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
-        return any(finding.severity in failing for finding in self.findings)
+        return bool(self.unreadable) or any(finding.severity in failing for finding in self.findings)
 
 
 def check_files(
@@ -42,14 +45,18 @@ def check_files(
 ) -> CheckReport:
     """Read every file of ``paths`` and check them together, so duplicates across files are found too.
 
-    Raises InputError for a file that cannot be read or decoded. Findings whose code is in ``ignore``
-    (such as ``PB110``) are left out.
+    A file that cannot be read or decoded is listed in ``unreadable`` with the reason, and the other
+    files are still checked. Findings whose code is in ``ignore`` (such as ``PB110``) are left out.
     """
     catalogue = catalogue or default_catalogue()
     report = CheckReport()
     records: list[Record] = []
     for path in paths:
-        source = read_source(path, encoding)
+        try:
+            source = read_source(path, encoding)
+        except InputError as error:
+            report.unreadable.append(str(error))
+            continue
         result = read_markdown(source, catalogue)
         report.files.append(source.name)
         report.findings.extend(result.diagnostics)
@@ -82,7 +89,9 @@ def check_files(
 def empty_headings(headings: Iterable[HeadingInfo]) -> list[Diagnostic]:
     """Return a warning for each heading whose section, sub-sections included, contains nothing but headings."""
     return [
-        Diagnostic(heading.location, Severity.WARNING, Code.EMPTY_HEADING, f"heading {heading.text!r} has no papers")
+        Diagnostic(
+            heading.location, Severity.WARNING, Code.EMPTY_HEADING, f"heading {quote(heading.text)} has no papers"
+        )
         for heading in headings
         if heading.empty
     ]
@@ -119,4 +128,5 @@ def duplicates(records: Sequence[Record]) -> list[Diagnostic]:
 
 
 def _duplicate(record: Record, first: Location, code: Code, reason: str) -> Diagnostic:
-    return Diagnostic(record.location, Severity.WARNING, code, f"duplicate paper {record.title!r}: {reason} {first}")
+    message = f"duplicate paper {quote(record.title)}: {reason} {first}"
+    return Diagnostic(record.location, Severity.WARNING, code, message)

@@ -60,6 +60,9 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
         raise InputError(f"unknown encoding {chosen!r}; use a Python codec name such as utf-8 or latin-1") from None
     if chosen.replace("_", "-").lower() in ("utf-8", "utf8") and data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
+    utf16 = _utf16_variant(data) if encoding is None else None
+    if utf16 is not None:
+        raise InputError(f"{name}: the file is {utf16}, not UTF-8; pass --encoding {utf16.lower()}")
     try:
         text = data.decode(chosen)
     except UnicodeDecodeError as error:
@@ -72,3 +75,23 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     if text.startswith("\ufeff"):
         text = text[1:]
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _utf16_variant(data: bytes) -> str | None:
+    """Return the codec name of UTF-16 ``data``: a UTF-16 byte-order mark, or text whose every other byte is 0.
+
+    A NUL byte is valid UTF-8, so UTF-16 without a byte-order mark would otherwise be read as text
+    with a NUL after each letter.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    sample = data[:512]
+    if len(sample) < 4 or len(sample) % 2:
+        sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 4:
+        return None
+    if sample[1::2].count(0) == len(sample) // 2 and 0 not in sample[0::2]:
+        return "UTF-16-LE"
+    if sample[0::2].count(0) == len(sample) // 2 and 0 not in sample[1::2]:
+        return "UTF-16-BE"
+    return None

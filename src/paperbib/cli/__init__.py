@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from typing import Any
 
 import click
 
@@ -34,12 +35,24 @@ class LazyGroup(click.Group):
         module_name, attribute = target.split(":")
         return getattr(importlib.import_module(module_name), attribute)
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command line; stdout failures are reported by ``common.guarded_stdout``."""
+        from paperbib.cli.common import guarded_stdout
+
+        with guarded_stdout():
+            return super().main(*args, **kwargs)
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="paperbib")
 @click.option("-v", "--verbose", is_flag=True, help="Log debugging details on stderr. Default: off.")
 def main(verbose: bool) -> None:
-    """Turn awesome-style markdown paper lists into BibTeX, CSL-JSON and formatted references."""
+    """Turn awesome-style markdown paper lists into BibTeX, CSL-JSON and formatted references.
+
+    Output on stdout is UTF-8 whatever the locale or PYTHONIOENCODING. When stdout is closed or full,
+    a command prints one error line and exits with status 1; after a broken pipe (as with '| head -1')
+    it stops with status 141 and no message.
+    """
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
         format="paperbib: %(levelname)s: %(message)s",

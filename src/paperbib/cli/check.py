@@ -6,7 +6,8 @@ import json
 
 import click
 
-from paperbib.cli.common import DEFAULT_INPUT, reported_errors
+from paperbib.cli.common import DEFAULT_INPUT, check_codec, reported_errors
+from paperbib.messages import plural
 
 
 @click.command()
@@ -24,12 +25,14 @@ from paperbib.cli.common import DEFAULT_INPUT, reported_errors
     "--ignore",
     multiple=True,
     metavar="CODE",
-    help="Leave out findings with this code, e.g. PB110 for lists that give no venues. Repeatable.",
+    help="Leave out findings with this code, e.g. PB110 for lists that give no venues. Repeatable. "
+    "Default: none left out.",
 )
 @click.option(
     "--encoding",
     default=None,
     metavar="CODEC",
+    callback=check_codec,
     help="Text encoding of the inputs, as a Python codec name (e.g. latin-1). Default: utf-8.",
 )
 def check(
@@ -38,8 +41,9 @@ def check(
     """Check the paper lists INPUT... (default: papers.md) for skipped lines, duplicate papers, papers without
     venue or year, invalid links and empty headings.
 
-    Exit status: 0 when no finding is an error (under --strict: no error and no warning); 1 otherwise or
-    when an input cannot be read; 2 on a usage error.
+    Exit status: 0 when no finding is an error (under --strict: no error and no warning); 1 otherwise,
+    when an input cannot be read or stdout cannot be written; 2 on a usage error; 141 when stdout is a
+    broken pipe (as after '| head -1'), with no message.
     """
     from paperbib.check import check_files
     from paperbib.diagnostics import Severity
@@ -50,6 +54,7 @@ def check(
         document = {
             "files": report.files,
             "papers": report.papers,
+            "unreadable": report.unreadable,
             "findings": [
                 {
                     "file": finding.location.path,
@@ -66,15 +71,13 @@ def check(
         for finding in report.findings:
             click.echo(str(finding))
     counts = [
-        _plural(report.papers, "paper"),
-        _plural(report.count(Severity.ERROR), "error"),
-        _plural(report.count(Severity.WARNING), "warning"),
-        _plural(report.count(Severity.INFO), "note"),
+        plural(report.papers, "paper"),
+        plural(report.count(Severity.ERROR), "error"),
+        plural(report.count(Severity.WARNING), "warning"),
+        plural(report.count(Severity.INFO), "note"),
     ]
-    click.echo(f"checked {_plural(len(report.files), 'file')}: {', '.join(counts)}", err=True)
+    click.echo(f"checked {plural(len(report.files), 'file')}: {', '.join(counts)}", err=True)
+    for message in report.unreadable:
+        click.echo(f"Error: {message}", err=True)
     if report.failed(strict):
         raise SystemExit(1)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import click
 
-from paperbib.cli.common import DEFAULT_INPUT, print_diagnostics, read_options, reported_errors, write_output
-from paperbib.cli.style_option import OUTPUT_FORMATS, make_formatter, style_option
+from paperbib.cli.common import (
+    DEFAULT_INPUT,
+    check_not_input,
+    print_diagnostics,
+    read_options,
+    reported_errors,
+    write_output,
+)
+from paperbib.cli.style_option import make_formatter, output_options, resolve_output, style_option
 
 
 @click.command()
@@ -20,21 +27,16 @@ from paperbib.cli.style_option import OUTPUT_FORMATS, make_formatter, style_opti
     help="The paper list whose keys are cited ('-' reads stdin).",
 )
 @style_option
-@click.option(
-    "--output",
-    "output_format",
-    type=click.Choice(OUTPUT_FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format of the citation.",
-)
+@output_options
 @click.option("--locale", default=None, metavar="LOCALE", help="CSL locale such as en-GB. Default: the style's.")
 @read_options
 def cite(
     keys: tuple[str, ...],
     input_path: str,
     style: str,
-    output_format: str,
+    output_format: str | None,
+    output: tuple[str, ...],
+    legacy_file: str | None,
     locale: str | None,
     venues: tuple[str, ...],
     years: tuple[int, ...],
@@ -45,12 +47,15 @@ def cite(
 
     Numbers and year suffixes are those of 'paperbib format' with the same INPUT, style and filters.
 
-    Exit status: 0 on success; 1 on a read error; 2 on a usage error such as an unknown key or style.
+    Exit status: 0 on success; 1 on a read error or when stdout cannot be written; 2 on a usage error
+    such as an unknown key or style; 141 when stdout is a broken pipe, with no message.
     """
     from paperbib.formatting import UnknownKeyError
     from paperbib.pipeline import load
     from paperbib.steps.filters import filter_records
 
+    output_format, output_file = resolve_output(output_format, output, legacy_file)
+    check_not_input(input_path, output_file)
     formatter = make_formatter(style, output_format, locale)
     with reported_errors():
         bibliography = load(input_path, encoding=encoding)
@@ -63,4 +68,4 @@ def cite(
             raise click.BadParameter(
                 f"no paper in {bibliography.source_name} has the key {error.key!r}{hint}", param_hint="KEY"
             ) from None
-        write_output(citation + "\n", None)
+        write_output(citation + "\n", output_file)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import errno
+import io
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 import click
 
@@ -20,12 +22,111 @@ if TYPE_CHECKING:
 
 DEFAULT_INPUT = "papers.md"
 
+# Exit status after a broken pipe on stdout (``paperbib list | head -1``): 128 + SIGPIPE, the status
+# the shell reports for cat or grep in the same place. Nothing is printed.
+BROKEN_PIPE_STATUS = 141
+
+
+class StdoutError(Exception):
+    """A failed write to stdout. Not an OSError, so that only ``guarded_stdout`` handles it."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error.strerror or str(error))
+        self.error = error
+
+
+class _StdoutBytes(io.RawIOBase):
+    """The bytes of stdout, passed on to ``target`` and flushed at once.
+
+    The first failed write raises StdoutError; later writes are dropped, so that flushing the
+    text left in buffers while the error is reported does not fail a second time.
+    """
+
+    def __init__(self, target: BinaryIO | None) -> None:
+        super().__init__()
+        self.target = target
+        self.failed = False
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return self.target is not None and self.target.isatty()
+
+    def fileno(self) -> int:
+        if self.target is None:
+            raise io.UnsupportedOperation("stdout is closed")
+        return self.target.fileno()
+
+    def write(self, data: Any) -> int:
+        size = memoryview(data).nbytes
+        if self.failed:
+            return size
+        try:
+            if self.target is None:
+                raise OSError(errno.EBADF, "stdout is closed")
+            self.target.write(data)
+            self.target.flush()
+        except OSError as error:
+            self.failed = True
+            raise StdoutError(error) from None
+        return size
+
+
+@contextlib.contextmanager
+def guarded_stdout() -> Iterator[None]:
+    """Run a command with stdout as UTF-8 text, and report a failed write to stdout in one place.
+
+    stdout is UTF-8 whatever the locale or PYTHONIOENCODING says, as ``format`` output always was.
+    A broken pipe ends the run quietly with BROKEN_PIPE_STATUS. A closed stdout (``>&-``) or a
+    failed write (``> /dev/full``) prints one ``Error:`` line and exits with status 1.
+    """
+    original = sys.stdout
+    target = None if original is None else getattr(original, "buffer", None)
+    if original is not None and target is None:
+        # A text-only stream such as io.StringIO, put in place by a caller that reads the text back.
+        yield
+        return
+    guarded = io.TextIOWrapper(
+        io.BufferedWriter(_StdoutBytes(target), buffer_size=1 << 16),
+        encoding="utf-8",
+        line_buffering=bool(original is not None and original.line_buffering),
+    )
+    sys.stdout = guarded
+    try:
+        try:
+            yield
+        finally:
+            guarded.flush()
+    except StdoutError as failure:
+        _silence(original)
+        if failure.error.errno == errno.EPIPE:
+            sys.exit(BROKEN_PIPE_STATUS)
+        reason = "stdout is closed" if failure.error.errno == errno.EBADF else failure.error.strerror
+        click.echo(f"Error: cannot write to stdout: {reason}; the output is lost", err=True)
+        sys.exit(1)
+    finally:
+        sys.stdout = original
+
+
+def _silence(stream: TextIO | None) -> None:
+    """Point the file descriptor of ``stream`` at /dev/null, so that Python's flush at exit cannot fail again."""
+    if stream is None:
+        return
+    try:
+        descriptor = stream.fileno()
+    except (OSError, ValueError):
+        return  # not a real file, as under click's CliRunner
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, descriptor)
+    os.close(null)
+
 
 def input_argument(function: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("input_path", metavar="[INPUT]", default=DEFAULT_INPUT, required=False)(function)
 
 
-def _check_codec(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+def check_codec(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     import codecs
 
     if value is not None:
@@ -36,6 +137,36 @@ def _check_codec(ctx: click.Context, param: click.Parameter, value: str | None) 
                 f"unknown encoding {value!r}; use a Python codec name such as utf-8 or latin-1"
             ) from None
     return value
+
+
+def check_file_name(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Reject an empty file name, which would otherwise name the current folder."""
+    values = value if isinstance(value, tuple) else (value,)
+    if "" in values:
+        raise click.BadParameter("empty file name; give a file name, or '-' for stdout")
+    return value
+
+
+def output_file_option(function: Callable[..., Any], multiple: bool = False) -> Callable[..., Any]:
+    """Add ``-o/--output FILE``, the same in every command that writes a file.
+
+    ``multiple`` collects every value, for commands that must tell an old second meaning apart.
+    """
+    return click.option(
+        "-o",
+        "--output",
+        "output",
+        default=None,
+        multiple=multiple,
+        metavar="FILE",
+        callback=check_file_name,
+        help="Write to FILE (atomically: it is replaced only when the command succeeds). Default: stdout.",
+    )(function)
+
+
+def deprecation_note(old: str, new: str) -> None:
+    """Print the one-line note for an option spelling that still works but will be removed."""
+    click.echo(f"paperbib: deprecated: {old}; write {new} instead", err=True)
 
 
 def read_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -60,7 +191,7 @@ def read_options(function: Callable[..., Any]) -> Callable[..., Any]:
             "--encoding",
             default=None,
             metavar="CODEC",
-            callback=_check_codec,
+            callback=check_codec,
             help="Text encoding of INPUT, as a Python codec name (e.g. latin-1). Default: utf-8.",
         ),
         click.option(
@@ -85,8 +216,9 @@ def reported_errors() -> Iterator[None]:
 
 
 def print_diagnostics(diagnostics: Sequence[Diagnostic], quiet: bool = False) -> None:
+    """Print findings on stderr; ``quiet`` (-q) leaves out warnings and notes, but never a skipped line."""
     for diagnostic in diagnostics:
-        if quiet and diagnostic.severity is not Severity.ERROR:
+        if quiet and diagnostic.severity is not Severity.ERROR and not diagnostic.skipped:
             continue
         click.echo(str(diagnostic), err=True)
 

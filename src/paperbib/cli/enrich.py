@@ -7,8 +7,9 @@ import sys
 
 import click
 
-from paperbib.cli.common import input_argument, print_diagnostics, reported_errors
+from paperbib.cli.common import check_codec, input_argument, print_diagnostics, reported_errors
 from paperbib.errors import PaperbibError
+from paperbib.messages import plural
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
@@ -52,8 +53,15 @@ class _ClickProgress:
     metavar="DIR",
     help="Folder of the lookup cache. Default: the user cache folder (e.g. ~/.cache/paperbib/enrich).",
 )
-@click.option("--offline", is_flag=True, help="Use only the cache and the existing sidecar; send no request.")
-@click.option("--refresh", is_flag=True, help="Ignore cached results and send every request again.")
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Use only the cache and the existing sidecar; send no request. A paper with nothing cached is "
+    "counted as not looked up. Default: off.",
+)
+@click.option(
+    "--refresh", is_flag=True, help="Ignore cached results and send every request again. Default: off (use the cache)."
+)
 @click.option(
     "--base-url",
     "base_urls",
@@ -84,7 +92,9 @@ class _ClickProgress:
     metavar="N",
     help="Retries after a 429 or 5xx status, a timeout or a connection error. Default: 3, or $PAPERBIB_ENRICH_RETRIES.",
 )
-@click.option("--encoding", default=None, metavar="CODEC", help="Text encoding of INPUT. Default: utf-8.")
+@click.option(
+    "--encoding", default=None, metavar="CODEC", callback=check_codec, help="Text encoding of INPUT. Default: utf-8."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary on stderr. Default: off.")
 def enrich(
     input_path: str,
@@ -121,6 +131,10 @@ def enrich(
     path = sidecar_path(input_path)
     if path is None:
         raise click.BadParameter("enrich needs a file, because the sidecar is written beside it", param_hint="INPUT")
+    try:
+        names = parse_sources(source_text)
+    except PaperbibError as error:
+        raise click.BadParameter(str(error), param_hint="--source") from None
     url_overrides = _pairs(base_urls, "--base-url")
     try:
         delay_overrides = {
@@ -134,7 +148,6 @@ def enrich(
             settings = replace(settings, timeout=timeout)
         if retries is not None:
             settings = replace(settings, retries=retries)
-        names = parse_sources(source_text)
         bibliography = load(input_path, encoding=encoding, sidecar=False)
         print_diagnostics(bibliography.diagnostics, quiet)
         if not bibliography.records:
@@ -149,5 +162,8 @@ def enrich(
         write_sidecar(path, report.sidecar)
     print_diagnostics(report.diagnostics, quiet)
     counts = report.counts()
-    summary = ", ".join(f"{counts[status]} {status.value}" for status in Status)
-    click.echo(f"enriched {len(report.outcomes)} papers into {path}: {summary}", err=True)
+    shown = [status for status in Status if status is not Status.NOT_LOOKED_UP or offline]
+    summary = ", ".join(f"{counts[status]} {status.value}" for status in shown)
+    if counts[Status.NOT_LOOKED_UP]:
+        summary += " (not in the cache; run without --offline to look them up)"
+    click.echo(f"enriched {plural(len(report.outcomes), 'paper')} into {path}: {summary}", err=True)

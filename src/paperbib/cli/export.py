@@ -8,15 +8,18 @@ from typing import TYPE_CHECKING
 import click
 
 from paperbib.cli.common import (
+    check_file_name,
     check_not_input,
     input_argument,
     open_output,
+    output_file_option,
     print_diagnostics,
     read_options,
     reported_errors,
     select_records,
     write_output,
 )
+from paperbib.messages import plural
 
 if TYPE_CHECKING:
     from paperbib.steps.keys import KeyFormat
@@ -73,13 +76,7 @@ def _list_formats() -> None:
     metavar="FORMAT",
     help="Output format: any installed exporter (bibtex, csl-json, ...). Use --to help to list them.",
 )
-@click.option(
-    "-o",
-    "--output",
-    default=None,
-    metavar="FILE",
-    help="Write to FILE (atomically: it is replaced only when the export succeeds). Default: stdout.",
-)
+@output_file_option
 @click.option(
     "--bib-encoding",
     type=click.Choice(["latex", "utf8"]),
@@ -94,7 +91,9 @@ def _list_formats() -> None:
     show_default=True,
     help="Venue name form: long as DBLP writes it, or short such as 'Proc. ICLR 2024'.",
 )
-@click.option("--strict", is_flag=True, help="Exit with status 1, writing nothing, if any line was skipped.")
+@click.option(
+    "--strict", is_flag=True, help="Exit with status 1, writing nothing, if any line was skipped. Default: off."
+)
 @click.option(
     "--key-format",
     "key_format",
@@ -108,18 +107,22 @@ def _list_formats() -> None:
     "--update",
     is_flag=True,
     help="Read the existing --output file first: papers already in it keep their keys and hand-added fields "
-    "(author, pages, note...). Keys added, removed and renamed are listed on stderr. bibtex and biblatex only.",
+    "(author, pages, note...). Keys added, removed and renamed are listed on stderr. bibtex and biblatex only. "
+    "Default: off.",
 )
 @click.option(
     "--rename-keys",
     is_flag=True,
-    help="With --update, give matched papers their newly generated keys and list them as renamed old -> new.",
+    help="With --update, give matched papers their newly generated keys and list them as renamed old -> new. "
+    "Default: off (matched papers keep their keys).",
 )
 @click.option(
     "--key-map",
     default=None,
     metavar="FILE",
-    help="With --update, also write every key change to FILE as tab-separated rows: change, old key, new key.",
+    callback=check_file_name,
+    help="With --update, also write every key change to FILE as tab-separated rows: change, old key, new key. "
+    "Default: no file.",
 )
 @read_options
 def export(
@@ -140,8 +143,8 @@ def export(
 ) -> None:
     """Export the papers of INPUT (default: papers.md; '-' reads stdin).
 
-    Exit status: 0 on success; 1 on a read or write error, or when lines were skipped under
-    --strict; 2 on a usage error.
+    Exit status: 0 on success; 1 on a read or write error (stdout included), or when lines were
+    skipped under --strict; 2 on a usage error; 141 when stdout is a broken pipe, with no message.
     """
     from paperbib.exporters import ExportOptions, available, get_exporter, write_records
     from paperbib.gc_pause import paused_gc
@@ -165,9 +168,10 @@ def export(
         print_diagnostics(bibliography.diagnostics, quiet)
         skipped = len(bibliography.skipped)
         if not bibliography.records:
-            raise click.ClickException(f"{bibliography.source_name}: no papers found ({skipped} lines skipped)")
+            lines = plural(skipped, "line")
+            raise click.ClickException(f"{bibliography.source_name}: no papers found ({lines} skipped)")
         if strict and skipped:
-            raise click.ClickException(f"{skipped} lines skipped; nothing written because of --strict")
+            raise click.ClickException(f"{plural(skipped, 'line')} skipped; nothing written because of --strict")
         records = select_records(bibliography, venues, years)
         kept_fields = {}
         if update and output:
@@ -199,8 +203,7 @@ def export(
     destination = f" to {output}" if output and output != "-" else ""
     filtered = len(bibliography.records) - len(records)
     merged = sum(len(record.duplicates) for record in bibliography.records)
-    detail = f"{skipped} skipped" + (f", {merged} duplicates merged" if merged else "")
+    detail = f"{skipped} skipped" + (f", {plural(merged, 'duplicate')} merged" if merged else "")
     detail += f", {filtered} filtered out" if filtered else ""
-    noun = "entry" if len(records) == 1 else "entries"
-    click.echo(f"exported {len(records)} {noun}{destination} ({detail})", err=True)
+    click.echo(f"exported {plural(len(records), 'entry')}{destination} ({detail})", err=True)
     sys.stdout.flush()

@@ -13,7 +13,11 @@ from paperbib.cli.common import input_argument, print_diagnostics, read_options,
 def list_command(
     input_path: str, venues: tuple[str, ...], years: tuple[int, ...], encoding: str | None, quiet: bool
 ) -> None:
-    """List the papers of INPUT (default: papers.md) with their citation keys, one per line."""
+    """List the papers of INPUT (default: papers.md) with their citation keys, one per line.
+
+    Exit status: 0 on success; 1 on a read error or when stdout cannot be written; 2 on a usage
+    error; 141 when stdout is a broken pipe, with no message.
+    """
     from paperbib.pipeline import load
 
     with reported_errors():

@@ -17,6 +17,9 @@ def styles(word: str | None) -> None:
     """List the available styles: aliases, pybtex styles, then every CSL style, one per line.
 
     Each line is NAME, a tab and the title; an alias also names the style it stands for.
+
+    Exit status: 0 on success; 1 when no style matches or stdout cannot be written; 2 on a usage
+    error; 141 when stdout is a broken pipe, with no message.
     """
     from paperbib.cli.common import write_output
     from paperbib.formatting.styles import ALIASES, PYBTEX_STYLES, all_style_names, renamed_styles, style_title

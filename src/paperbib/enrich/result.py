@@ -14,6 +14,7 @@ class Status(enum.Enum):
     AMBIGUOUS = "ambiguous"  # candidates were found, but none could be accepted without guessing
     NOT_FOUND = "not found"
     FAILED = "failed"  # the service could not be asked or sent an unreadable response
+    NOT_LOOKED_UP = "not looked up"  # --offline and nothing cached; never written to the sidecar
 
 
 # The fields that enrichment fills, in the order the sidecar lists them.

@@ -31,6 +31,8 @@ FIELD_PRIORITY: Mapping[str, tuple[str, ...]] = {
 # Sources asked before Crossref, whose DOIs Crossref then checks.
 FIRST_PHASE = ("arxiv", "openreview", "dblp")
 
+# Results that say nothing about the paper, so the fields of an earlier run are kept.
+_NOT_ANSWERED = {Status.FAILED, Status.NOT_LOOKED_UP}
 _SEVERITY = {Status.AMBIGUOUS: Severity.WARNING, Status.FAILED: Severity.WARNING, Status.NOT_FOUND: Severity.INFO}
 _CODE = {
     Status.AMBIGUOUS: Code.ENRICH_AMBIGUOUS,
@@ -63,9 +65,9 @@ class PaperOutcome:
 
     @property
     def status(self) -> Status:
-        """Resolved when any source resolved the paper; else failed, ambiguous or not found, in that order."""
+        """Return the first of resolved, failed, ambiguous and not looked up that a source gave, else not found."""
         statuses = {result.status for result in self.results.values()}
-        for status in (Status.RESOLVED, Status.FAILED, Status.AMBIGUOUS):
+        for status in (Status.RESOLVED, Status.FAILED, Status.AMBIGUOUS, Status.NOT_LOOKED_UP):
             if status in statuses:
                 return status
         return Status.NOT_FOUND
@@ -152,7 +154,7 @@ class Enricher:
         for key, identities in by_key.items():
             cached = None if self.refresh else self.cache.get(source.name, key)
             if cached is None and self.offline:
-                cached = LookupResult(Status.FAILED, message="not in the cache, and --offline is set")
+                cached = LookupResult(Status.NOT_LOOKED_UP, message="not in the cache, and --offline is set")
             if cached is None:
                 missing.append(requests[identities[0]])
                 continue
@@ -200,8 +202,9 @@ def _first_value(results: Mapping[str, LookupResult], name: str, previous: Sidec
         result = results.get(source)
         if result is not None and result.status is Status.RESOLVED and getattr(result.metadata, name):
             return getattr(result.metadata, name)
-        # A source that failed, or has not been asked yet (Crossref), keeps the value it gave before.
-        if (result is None or result.status is Status.FAILED) and previous is not None:
+        # A source that failed, or has not been asked (Crossref not yet, any source under --offline),
+        # keeps the value it gave before.
+        if (result is None or result.status in _NOT_ANSWERED) and previous is not None:
             kept = previous.fields.get(name)
             if kept is not None and kept.source == source:
                 return str(kept.value)
@@ -219,12 +222,18 @@ def _build_entry(
     record = outcome.record
     findings: list[Diagnostic] = []
     usable: dict[str, Metadata] = {}
-    lookups = {source: result.status.value for source, result in outcome.results.items()}
+    lookups = {
+        source: result.status.value
+        for source, result in outcome.results.items()
+        if result.status is not Status.NOT_LOOKED_UP
+    }
     for source, result in outcome.results.items():
         if result.status is Status.RESOLVED:
             usable[source] = result.metadata
-        elif result.status is Status.FAILED and previous is not None:
+        elif result.status in _NOT_ANSWERED and previous is not None:
             usable[source] = previous.metadata_from(source)
+            if result.status is Status.NOT_LOOKED_UP and source in previous.lookups:
+                lookups[source] = previous.lookups[source]
     if previous is not None:
         for source, status in previous.lookups.items():
             if source not in selected:
@@ -271,6 +280,8 @@ def _lookup_diagnostics(outcome: PaperOutcome) -> list[Diagnostic]:
     for source, result in sorted(outcome.results.items()):
         if result.status is Status.RESOLVED or (source == "crossref" and result.status is Status.NOT_FOUND):
             continue
+        if result.status is Status.NOT_LOOKED_UP:
+            continue  # expected under --offline; the summary counts these papers
         findings.append(
             Diagnostic(
                 record.location,

@@ -157,7 +157,7 @@ def _entry_from_json(raw: Any) -> SidecarEntry:
         raise ValueError('"fields" must be an object')
     if not isinstance(lookups, dict) or not all(isinstance(value, str) for value in lookups.values()):
         raise ValueError('"lookups" must map source names to status strings')
-    known_statuses = {status.value for status in Status}
+    known_statuses = {status.value for status in Status if status is not Status.NOT_LOOKED_UP}
     for source, status in lookups.items():
         if status not in known_statuses:
             raise ValueError(f"lookup {source!r} has unknown status {status!r}")

@@ -20,6 +20,7 @@ from urllib.parse import unquote
 
 from paperbib.diagnostics import Code, Severity
 from paperbib.identifiers import arxiv_id_from_url, is_valid_arxiv_id
+from paperbib.messages import quote
 from paperbib.model import Author, Link
 from paperbib.reader.authors import looks_like_authors, parse_authors, split_affiliation
 from paperbib.reader.links import (
@@ -218,7 +219,8 @@ def _cut_link_debris(title: str, entry: Entry) -> str:
         (
             Code.MALFORMED_LINK,
             Severity.WARNING,
-            f"title {shown!r} contains a broken link; it is cut to {kept!r}, so check the brackets of the line",
+            f"title {quote(shown)} contains a broken link; it is cut to {quote(kept)},"
+            " so check the brackets of the line",
         )
     )
     return title[:cut].rstrip(" -–—:|,;")

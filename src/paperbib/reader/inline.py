@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from paperbib.messages import shorten
 from paperbib.model import Link
 
 
@@ -27,12 +28,12 @@ def parse_link_group(text: str, start: int) -> tuple[Link, int]:
         raise LinkSyntaxError(f"link [{label}] has no '(url)' after it")
     url_end = match_bracket(text, label_end + 1, "(", ")")
     if url_end is None:
-        raise LinkSyntaxError(f"URL of link [{label}] is not closed with ')'")
+        raise LinkSyntaxError(f"URL of link [{shorten(label)}] is not closed with ')'")
     url = text[label_end + 2 : url_end].strip()
     if url.startswith("<") and url.endswith(">"):
         url = url[1:-1]
     if not text.startswith("]", url_end + 1):
-        raise LinkSyntaxError(f"link [{label}] is not closed with ']]'")
+        raise LinkSyntaxError(f"link [{shorten(label)}] is not closed with ']]'")
     return Link(label.strip(), url), url_end + 2
 
 

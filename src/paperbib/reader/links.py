@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from paperbib.messages import shorten
 from paperbib.reader.inline import LinkSyntaxError, match_bracket, parse_link_group
 
 GROUP = "group"  # [[label](url)]
@@ -148,7 +149,7 @@ def _link_at(text: str, start: int, references: Mapping[str, str] | None = None)
         destination = _destination(text, after)
         if destination is None:
             if label.startswith("[") and _starts_word(text, start):
-                raise LinkSyntaxError(f"URL of link {label} is not closed with ')'")
+                raise LinkSyntaxError(f"URL of link {shorten(label)} is not closed with ')'")
             return None
         url, end = destination
         if label.startswith("![") or label.startswith("[!["):

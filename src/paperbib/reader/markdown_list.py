@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from paperbib.diagnostics import Code, Diagnostic, Severity
 from paperbib.identifiers import arxiv_id_in_url, arxiv_year, is_valid_arxiv_id
+from paperbib.messages import quote, shorten
 from paperbib.model import Link, Location, Record
 from paperbib.reader.authors import looks_like_authors, parse_authors
 from paperbib.reader.entries import Entry, arxiv_id_of, parse_entry, preclean
@@ -397,7 +398,7 @@ class _Reader:
                 location,
                 Severity.INFO,
                 Code.RESOURCE_ENTRY,
-                f"skipped: {entry.title!r} is in the section {resource.info.text!r}, which lists no papers",
+                f"skipped: {quote(entry.title)} is in the section {quote(resource.info.text)}, which lists no papers",
             )
 
         if entry.venue is not None or entry.no_venue:
@@ -517,7 +518,7 @@ class _Reader:
                 location,
                 Severity.INFO,
                 Code.RESOURCE_ENTRY,
-                f"skipped: {entry.title!r} is in a table of {header.names[0]!r}, which lists no papers",
+                f"skipped: {quote(entry.title)} is in a table of {quote(header.names[0])}, which lists no papers",
             )
             return number
         roles[index] = self._entry(entry, location, indent=-1)
@@ -539,7 +540,7 @@ class _Reader:
             for code, severity, message in entry.problems if entry else ():
                 add(Diagnostic(location, severity, code, message))
             if not record.links:
-                add(Diagnostic(location, Severity.WARNING, Code.NO_LINKS, f"paper {record.title!r} has no links"))
+                add(Diagnostic(location, Severity.WARNING, Code.NO_LINKS, f"paper {quote(record.title)} has no links"))
             for link in record.links:
                 if not is_valid_url(link.url):
                     add(
@@ -547,7 +548,7 @@ class _Reader:
                             location,
                             Severity.WARNING,
                             Code.MALFORMED_URL,
-                            f"link [{link.label}] has an invalid URL {link.url!r}; it is not exported",
+                            f"link [{shorten(link.label)}] has an invalid URL {quote(link.url)}; it is not exported",
                         )
                     )
                 elif "arxiv" in link.url.lower():
@@ -558,7 +559,7 @@ class _Reader:
                                 location,
                                 Severity.WARNING,
                                 Code.MALFORMED_LINK,
-                                f"link [{link.label}] names arXiv:{arxiv}, which is not a valid arXiv ID;"
+                                f"link [{shorten(link.label)}] names arXiv:{arxiv}, which is not a valid arXiv ID;"
                                 " it is not exported as an eprint",
                             )
                         )
@@ -580,18 +581,18 @@ class _Reader:
                             location,
                             Severity.INFO,
                             Code.YEAR_FROM_ARXIV,
-                            f"paper {record.title!r}: year {record.year} taken from arXiv ID {arxiv}",
+                            f"paper {quote(record.title)}: year {record.year} taken from arXiv ID {arxiv}",
                         )
                     )
             if record.venue is None:
                 detail = "; it is exported as an arXiv preprint" if arxiv else ""
                 add(
                     Diagnostic(
-                        location, Severity.WARNING, Code.NO_VENUE, f"paper {record.title!r} has no venue{detail}"
+                        location, Severity.WARNING, Code.NO_VENUE, f"paper {quote(record.title)} has no venue{detail}"
                     )
                 )
             if record.year is None:
-                add(Diagnostic(location, Severity.WARNING, Code.NO_YEAR, f"paper {record.title!r} has no year"))
+                add(Diagnostic(location, Severity.WARNING, Code.NO_YEAR, f"paper {quote(record.title)} has no year"))
 
     def _is_preprint_venue(self, venue: str) -> bool:
         if "rxiv" not in venue.lower() and venue.lower() != "corr":
@@ -612,10 +613,12 @@ class _Reader:
         if year is None or record.year is None or year == record.year:
             return
         if abs(year - record.year) == 1:
-            message = f"paper {record.title!r}: the heading gives year {record.year}, arXiv ID {arxiv} gives {year}"
+            message = (
+                f"paper {quote(record.title)}: the heading gives year {record.year}, arXiv ID {arxiv} gives {year}"
+            )
         else:
             message = (
-                f"paper {record.title!r}: year {year} taken from arXiv ID {arxiv}, not {record.year} from the"
+                f"paper {quote(record.title)}: year {year} taken from arXiv ID {arxiv}, not {record.year} from the"
                 " heading, because the entry is exported as an arXiv preprint"
             )
             record.year = year

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from paperbib.diagnostics import Code, Diagnostic, Severity
+from paperbib.messages import quote
 from paperbib.model import Identifiers, Record
 from paperbib.text import normalise_title
 
@@ -31,7 +32,7 @@ def dedupe(records: list[Record]) -> tuple[list[Record], list[Diagnostic]]:
             continue
         original = kept[target]
         kept[target] = _merge(original, record)
-        message = f"{record.title!r} is the same paper as {original.location}; the two are merged"
+        message = f"{quote(record.title)} is the same paper as {original.location}; the two are merged"
         chosen = kept[target].ids.arxiv
         other = next((ids.arxiv for ids in (original.ids, record.ids) if _is_other_version(ids, chosen)), None)
         if other is not None:

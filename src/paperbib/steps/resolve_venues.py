@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from paperbib.diagnostics import Code, Diagnostic, Severity
+from paperbib.messages import quote
 from paperbib.model import Record, VenueInfo, evolve
 from paperbib.venues import Catalogue, lookup_form
 
@@ -31,7 +32,7 @@ def resolve_venues(
                     record.location,
                     Severity.WARNING,
                     Code.UNKNOWN_VENUE,
-                    f"venue {record.venue!r} is not in the venue catalogue; its name is used as the booktitle",
+                    f"venue {quote(record.venue)} is not in the venue catalogue; its name is used as the booktitle",
                 )
             )
         if copy:

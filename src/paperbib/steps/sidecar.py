@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 from paperbib.diagnostics import Code, Diagnostic, Severity
+from paperbib.messages import plural
 from paperbib.model import Location, Record
 
 
@@ -53,7 +54,8 @@ def apply_sidecar(records: list[Record], path: str | None) -> tuple[list[Record]
                 Location(path, 1),
                 Severity.INFO,
                 Code.SIDECAR_ORPHAN,
-                f"{len(unused)} entries match no paper of the list (first: {unused[0]}); paperbib enrich removes them",
+                f"{plural(len(unused), 'sidecar entry')} without a paper in the list (first: {unused[0]}); "
+                "paperbib enrich removes them",
             )
         )
     return merged, diagnostics

@@ -101,11 +101,17 @@ def read_existing(path: str) -> list[ExistingEntry]:
         raise InputError(f"{path}: not UTF-8 (byte offset {error.start}); convert it to UTF-8 first") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read: {error.strerror}") from None
-    library = bibtexparser.parse_string(text)
+    splitter_log = logging.getLogger("bibtexparser.splitter")
+    splitter_log.addFilter(_drop_block_reports)
+    try:
+        library = bibtexparser.parse_string(text)
+    finally:
+        splitter_log.removeFilter(_drop_block_reports)
     if library.failed_blocks:
         block = library.failed_blocks[0]
+        reason = getattr(block.error, "abort_reason", "") or str(block.error) or type(block.error).__name__
         raise InputError(
-            f"{path}:{block.start_line + 1}: cannot parse this block ({block.error}); "
+            f"{path}:{block.start_line + 1}: cannot parse the block that starts on this line: {reason.rstrip('.')}; "
             "fix or remove it, then export again"
         )
     _warn_about_dropped_blocks(path, library)
@@ -118,6 +124,11 @@ def read_existing(path: str) -> list[ExistingEntry]:
         )
         for entry in library.entries
     ]
+
+
+def _drop_block_reports(record: logging.LogRecord) -> bool:
+    """Drop bibtexparser's own report of a failed block, which counts lines from 0; read_existing reports it."""
+    return record.levelno > logging.WARNING
 
 
 def _warn_about_dropped_blocks(path: str, library: Any) -> None:
