@@ -95,16 +95,120 @@ class CachedTerms:
             return result
 
 
+class CachedRoot:
+    """Mixin that keeps an element's root and reads the formatter from it.
+
+    Every element of a style document has the ``cs:style`` root, never a ``cs:locale`` one, so
+    its formatter is the root's (``CitationStylesElement.get_formatter`` tests for both).
+    """
+
+    def get_root(self) -> Any:
+        attributes = self.__dict__
+        root = attributes.get("_paperbib_root")
+        if root is None:
+            root = attributes["_paperbib_root"] = super().get_root()  # type: ignore[misc]
+        return root
+
+    def get_formatter(self) -> Any:
+        return self.get_root().formatter
+
+
+# The font attributes of ``model.Formatted.format`` with the value that leaves the text alone.
+_PLAIN_FONT = {
+    "font-style": "normal",
+    "font-variant": "normal",
+    "font-weight": "normal",
+    "text-decoration": "none",
+    "vertical-align": "baseline",
+}
+
+
+class PlainFormat:
+    """Mixin that skips ``Formatted.format``'s five formatter calls on elements without font settings."""
+
+    def format(self, string: Any) -> Any:
+        attributes = self.__dict__
+        plain = attributes.get("_paperbib_plain_font")
+        if plain is None:
+            plain = attributes["_paperbib_plain_font"] = all(
+                self.get(name, default) == default  # type: ignore[attr-defined]
+                for name, default in _PLAIN_FONT.items()
+            )
+        if not plain:
+            return super().format(string)  # type: ignore[misc]
+        return str(string) if isinstance(string, (int, float)) else string
+
+
+class CachedTypes:
+    """Mixin for ``cs:if`` and ``cs:else-if`` that splits the ``type`` attribute once."""
+
+    def _type(self, item: Any) -> list[bool]:
+        attributes = self.__dict__
+        types = attributes.get("_paperbib_types")
+        if types is None:
+            types = attributes["_paperbib_types"] = [name.lower() for name in self.get("type").split()]  # type: ignore[attr-defined]
+        if not types:
+            return []
+        reference_type = item.reference.type
+        return [name == reference_type for name in types]
+
+
+class CachedNameOptions:
+    """Mixin for ``cs:name`` that keeps each inherited option per rendering context.
+
+    An option depends on the element, the context's enclosing ``cs:citation`` or
+    ``cs:bibliography`` and, for ``demote-non-dropping-particle``, on whether the names are
+    rendered for sorting. Options that the sort key sets itself are looked up each time.
+    """
+
+    def get_option(self, name: str, context: Any = None, sort_options: Any = None) -> Any:
+        if sort_options is not None and name in sort_options:
+            return super().get_option(name, context, sort_options)  # type: ignore[misc]
+        attributes = self.__dict__
+        options = attributes.get("_paperbib_options")
+        if options is None:
+            options = attributes["_paperbib_options"] = {}
+        key = (name, context, sort_options is not None)
+        try:
+            return options[key]
+        except KeyError:
+            value = options[key] = super().get_option(name, context, sort_options)  # type: ignore[misc]
+            return value
+
+
+class SingleItemSort:
+    """Mixin for ``cs:sort`` that returns a list of one item without computing its sort keys.
+
+    Disambiguation renders one single-item citation per entry, and citeproc-py sorts each of
+    them by the citation's sort keys. Computing the keys only fills the layout's ``repressed``
+    dict, which rendering resets for every item.
+    """
+
+    def sort(self, items: list[Any], context: Any) -> list[Any]:
+        if len(items) < 2:
+            return list(items)
+        return super().sort(items, context)  # type: ignore[misc]
+
+
 _CACHED_CLASSES: dict[type, type] = {}
 
 
 def cached_class(element_class: type) -> type:
-    """Return the subclass of ``element_class`` with :class:`CachedLookups`, made once per class."""
+    """Return the subclass of ``element_class`` with the caching mixins that apply to it, made once per class."""
     cached = _CACHED_CLASSES.get(element_class)
     if cached is None:
-        mixins: tuple[type, ...] = (
-            (CachedLookups,) if issubclass(element_class, model.Locale) else (CachedLookups, CachedTerms)
-        )
+        mixins: list[type] = [CachedLookups, CachedRoot]
+        if not issubclass(element_class, model.Locale):
+            mixins.append(CachedTerms)
+        if issubclass(element_class, model.Formatted) and not issubclass(element_class, model.Date_Part):
+            # citeproc-py's Date_Part.process copies attributes into date parts while rendering.
+            mixins.append(PlainFormat)
+        if issubclass(element_class, model.If):
+            mixins.append(CachedTypes)
+        if issubclass(element_class, model.Name):
+            mixins.append(CachedNameOptions)
+        if issubclass(element_class, model.Sort):
+            mixins.append(SingleItemSort)
         cached = type(f"Cached{element_class.__name__}", (*mixins, element_class), {})
         _CACHED_CLASSES[element_class] = cached
     return cached
@@ -112,6 +216,12 @@ def cached_class(element_class: type) -> type:
 
 class FastCslStyle(CslStyle):
     """A :class:`CslStyle` whose elements keep their look-ups."""
+
+    def __init__(self, path: str, locale: str | None = None) -> None:
+        super().__init__(path, locale)
+        # lxml drops the Python object of an element when nothing refers to it, and with it the
+        # values the mixins keep in the object's __dict__. Holding every element keeps them.
+        self.elements = list(self.root.iter())
 
     @classmethod
     def element_classes(cls) -> dict[str | None, type]:
