@@ -10,7 +10,7 @@ import pytest
 
 from authors_fixture import load_author_records
 from conftest import ROOT
-from paperbib.formatting import Formatter, fast
+from paperbib.formatting import FormattedList, Formatter, two_cores
 from paperbib.formatting.csl_engine import CslEngine
 from paperbib.formatting.fast import CITEPROC_VERSION, FastCslEngine
 from paperbib.model import Record
@@ -52,9 +52,23 @@ def test_formatter_uses_fast_engine_by_default():
     assert type(Formatter("apa", fast=False).engine) is CslEngine
 
 
+_PLAIN: dict[str, FormattedList] = {}
+
+
+def _plain(style: str, records: list[Record]) -> FormattedList:
+    """Format ``records`` without the caches, once per style for the whole module."""
+    if style not in _PLAIN:
+        _PLAIN[style] = Formatter(style, fast=False).bibliography(records)
+    return _PLAIN[style]
+
+
+def _plain_text(style: str, records: list[Record]) -> str:
+    return _plain(style, records).text
+
+
 @pytest.mark.parametrize("style", STYLES)
 def test_fast_bibliography_matches_plain(style: str, records: list[Record]):
-    plain = Formatter(style, fast=False).bibliography(records)
+    plain = _plain(style, records)
     fast_formatter = Formatter(style)
     first = fast_formatter.bibliography(records)
     # The second run starts with warm caches.
@@ -66,6 +80,15 @@ def test_fast_bibliography_matches_plain(style: str, records: list[Record]):
     assert second.text == plain.text
 
 
+@pytest.mark.parametrize("style", STYLES)
+def test_one_process_matches_plain(style: str, records: list[Record], monkeypatch: pytest.MonkeyPatch):
+    # The caches alone, without a child process for any step.
+    monkeypatch.setattr(two_cores, "PARALLEL_MIN_ITEMS", len(records) + 1)
+    formatted = Formatter(style).bibliography(records)
+    assert formatted.keys == _plain(style, records).keys
+    assert formatted.text == _plain_text(style, records)
+
+
 @pytest.mark.parametrize("style", ["apa", "ieee", "chicago-author-date"])
 def test_fast_citation_matches_plain(style: str, records: list[Record]):
     keys = [records[0].key, records[7].key, records[-1].key]
@@ -73,31 +96,31 @@ def test_fast_citation_matches_plain(style: str, records: list[Record]):
     assert Formatter(style).citation(records, keys) == plain
 
 
-def test_long_list_renders_in_child_process(records: list[Record], monkeypatch: pytest.MonkeyPatch):
-    if not fast._can_fork():
-        pytest.skip("this platform or process cannot fork a renderer")
+def test_long_list_forks_each_step(records: list[Record], monkeypatch: pytest.MonkeyPatch):
+    if not two_cores.can_fork():
+        pytest.skip("this platform or process cannot fork")
     contexts: list[str] = []
-    get_context = fast.multiprocessing.get_context
+    get_context = two_cores.multiprocessing.get_context
 
     def counting_get_context(method: str):  # type: ignore[no-untyped-def]
         contexts.append(method)
         return get_context(method)
 
-    monkeypatch.setattr(fast.multiprocessing, "get_context", counting_get_context)
-    assert len(records) >= fast.PARALLEL_MIN_ENTRIES
-    expected = Formatter("ieee", fast=False).bibliography(records).text
-    assert Formatter("ieee").bibliography(records).text == expected
-    assert contexts == ["fork"]
+    monkeypatch.setattr(two_cores.multiprocessing, "get_context", counting_get_context)
+    assert len(records) >= two_cores.PARALLEL_MIN_ITEMS
+    assert Formatter("apa").bibliography(records).text == _plain_text("apa", records)
+    # Sort keys, disambiguation citations and entries.
+    assert contexts == ["fork", "fork", "fork"]
 
 
-def test_failed_child_renders_in_parent(records: list[Record], monkeypatch: pytest.MonkeyPatch):
-    if not fast._can_fork():
-        pytest.skip("this platform or process cannot fork a renderer")
+@pytest.mark.parametrize("style", ["apa", "nature"])
+def test_failed_child_computed_in_parent(style: str, records: list[Record], monkeypatch: pytest.MonkeyPatch):
+    if not two_cores.can_fork():
+        pytest.skip("this platform or process cannot fork")
 
-    def failing_child(sender, render, items):  # type: ignore[no-untyped-def]
+    def failing_child(sender, function, items):  # type: ignore[no-untyped-def]
         sender.close()
         raise SystemExit(3)
 
-    monkeypatch.setattr(fast, "_send_rendered", failing_child)
-    expected = Formatter("nature", fast=False).bibliography(records).text
-    assert Formatter("nature").bibliography(records).text == expected
+    monkeypatch.setattr(two_cores, "_send_results", failing_child)
+    assert Formatter(style).bibliography(records).text == _plain_text(style, records)

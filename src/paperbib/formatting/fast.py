@@ -8,24 +8,19 @@ after its first use. In a cProfile run of 1,000 references in APA, ``xpath_searc
 the time and ``calls_variable`` with the macro look-ups it makes took 26%, partly the same time.
 
 The caches live in paperbib's own subclasses of the element classes, installed through
-``CslStyle.element_classes``, and citeproc-py itself is not changed. Long lists also render on a
-second core (``FastCslEngine.render_bibliography``).
+``CslStyle.element_classes``, and citeproc-py itself is not changed. Long lists are also sorted,
+disambiguated and rendered on two cores (``FastCslEngine``, ``two_cores``).
 """
 
 from __future__ import annotations
 
-import logging
-import multiprocessing
-import os
-import sys
-import threading
 from typing import Any
 
 from citeproc import CitationItem, CitationStylesBibliography, model
 
-from paperbib.formatting.csl_engine import CslEngine, CslStyle
-
-logger = logging.getLogger(__name__)
+from paperbib.formatting import two_cores
+from paperbib.formatting.csl_engine import CSL_NAMESPACE, CslEngine, CslStyle
+from paperbib.formatting.markup import plain_text
 
 CITEPROC_VERSION = "0.11.1"
 
@@ -176,18 +171,45 @@ class CachedNameOptions:
             return value
 
 
-class SingleItemSort:
-    """Mixin for ``cs:sort`` that returns a list of one item without computing its sort keys.
+class ParallelSort:
+    """Mixin for ``cs:sort`` that computes the sort keys of a long list on two cores.
 
-    Disambiguation renders one single-item citation per entry, and citeproc-py sorts each of
-    them by the citation's sort keys. Computing the keys only fills the layout's ``repressed``
-    dict, which rendering resets for every item.
+    A list of one item is returned without computing its keys: disambiguation renders one
+    single-item citation per entry, and citeproc-py sorts each of them by the citation's keys,
+    which only fills the layout's ``repressed`` dict that rendering resets for every item.
     """
 
     def sort(self, items: list[Any], context: Any) -> list[Any]:
         if len(items) < 2:
             return list(items)
-        return super().sort(items, context)  # type: ignore[misc]
+        keys = self.findall("cs:key", self.nsmap)  # type: ignore[attr-defined]
+        if len(items) >= two_cores.PARALLEL_MIN_ITEMS and keys:
+
+            def compute(chunk: list[Any]) -> list[tuple[Any, ...]]:
+                return list(zip(*(key.sort_keys(chunk, context) for key in keys), strict=True))
+
+            rows = two_cores.split_map(compute, items)
+            for index, key in enumerate(keys):
+                key.__dict__[_SORT_KEYS] = (items, [row[index] for row in rows])
+        try:
+            return super().sort(items, context)  # type: ignore[misc]
+        finally:
+            for key in keys:
+                key.__dict__.pop(_SORT_KEYS, None)
+
+
+# Attribute of a cs:key element: (items, their sort keys) computed by ParallelSort.
+_SORT_KEYS = "_paperbib_sort_keys"
+
+
+class PrecomputedSortKeys:
+    """Mixin for ``cs:key`` that returns the keys :class:`ParallelSort` computed for the same list."""
+
+    def sort_keys(self, items: list[Any], context: Any) -> list[Any]:
+        precomputed = self.__dict__.get(_SORT_KEYS)
+        if precomputed is not None and precomputed[0] is items:
+            return precomputed[1]
+        return super().sort_keys(items, context)  # type: ignore[misc]
 
 
 _CACHED_CLASSES: dict[type, type] = {}
@@ -208,7 +230,9 @@ def cached_class(element_class: type) -> type:
         if issubclass(element_class, model.Name):
             mixins.append(CachedNameOptions)
         if issubclass(element_class, model.Sort):
-            mixins.append(SingleItemSort)
+            mixins.append(ParallelSort)
+        if issubclass(element_class, model.Key):
+            mixins.append(PrecomputedSortKeys)
         cached = type(f"Cached{element_class.__name__}", (*mixins, element_class), {})
         _CACHED_CLASSES[element_class] = cached
     return cached
@@ -219,9 +243,20 @@ class FastCslStyle(CslStyle):
 
     def __init__(self, path: str, locale: str | None = None) -> None:
         super().__init__(path, locale)
+        self._insert_names()
         # lxml drops the Python object of an element when nothing refers to it, and with it the
         # values the mixins keep in the object's __dict__. Holding every element keeps them.
         self.elements = list(self.root.iter())
+
+    def _insert_names(self) -> None:
+        """Give each ``cs:names`` the ``cs:name`` that ``csl_model.Names`` inserts at its first rendering.
+
+        With the tree complete before anything renders, a forked child and its parent work on
+        the same tree, and no look-up is cached before an insertion changes its result.
+        """
+        for names in self.root.iter(f"{{{CSL_NAMESPACE}}}names"):
+            if names.name is None and not isinstance(names.getparent(), model.Substitute):
+                names.insert(0, names.makeelement(f"{{{CSL_NAMESPACE}}}name"))
 
     @classmethod
     def element_classes(cls) -> dict[str | None, type]:
@@ -253,70 +288,48 @@ class FastCitationItem(CitationItem):
 
 
 class FastCslEngine(CslEngine):
-    """A :class:`CslEngine` on a :class:`FastCslStyle` that renders long reference lists on two cores.
+    """A :class:`CslEngine` on a :class:`FastCslStyle` that computes long lists on two cores.
 
-    Its output is the same as :class:`CslEngine`'s, character for character.
+    Sorting keys (``ParallelSort``), the citations that disambiguation compares and the entries
+    are computed item by item, half in a forked child (``two_cores.split_map``). Its output is
+    the same as :class:`CslEngine`'s, character for character.
     """
 
     style_class = FastCslStyle
     citation_item_class = FastCitationItem
 
-    def render_bibliography(self, bibliography: CitationStylesBibliography) -> list[Any]:
-        """Render the entries, the second half in a forked child process when that is safe.
+    def single_citations(self, bibliography: CitationStylesBibliography) -> list[str]:
+        """Render the single-item citations on two cores unless a style tests cite positions.
 
-        Entries are independent once the list is sorted and disambiguated (the tests compare the
-        output with one-process rendering in eight styles), except under
-        ``subsequent-author-substitute``, which compares each entry with the one before, so those
-        styles render in one process. The child is forked, so this runs on Linux only, in a
-        process without other threads, which a fork would not copy.
+        A ``position`` condition looks at the citations rendered before (``first``,
+        ``subsequent``, ``ibid``), which a child process does not see.
         """
-        items = bibliography.items
-        if not _can_fork() or len(items) < PARALLEL_MIN_ENTRIES or self._substitutes_authors():
+        if self._tests_positions():
+            return super().single_citations(bibliography)
+
+        def render(keys: list[str]) -> list[str]:
+            return [plain_text(str(self.render_citation(bibliography, [key]))) for key in keys]
+
+        return two_cores.split_map(render, bibliography.keys)
+
+    def render_bibliography(self, bibliography: CitationStylesBibliography) -> list[Any]:
+        """Render the entries, on two cores unless each entry depends on the one before.
+
+        Under ``subsequent-author-substitute`` an entry compares its names with the entry
+        before, so those styles render in one process.
+        """
+        if self._substitutes_authors():
             return super().render_bibliography(bibliography)
         render = self.style.render_bibliography
-        middle = len(items) // 2
-        context = multiprocessing.get_context("fork")
-        receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=_send_rendered, args=(sender, render, items[middle:]), daemon=True)
-        child.start()
-        sender.close()
-        tail: list[str] | None = None
-        try:
-            head = [str(text) for text in render(items[:middle])]
-            tail = receiver.recv()
-        except EOFError:
-            pass
-        finally:
-            # When rendering here failed, closing the pipe ends the child at its send.
-            receiver.close()
-            child.join()
-        if tail is None:
-            logger.warning("rendering in a child process failed (exit status %s); rendering here", child.exitcode)
-            tail = [str(text) for text in render(items[middle:])]
-        return head + tail
+
+        def render_text(items: list[Any]) -> list[str]:
+            return [str(text) for text in render(items)]
+
+        return two_cores.split_map(render_text, bibliography.items)
 
     def _substitutes_authors(self) -> bool:
         bibliography_element = self.style.root.bibliography
         return bibliography_element is not None and bibliography_element.get("subsequent-author-substitute") is not None
 
-
-# Shorter lists render in one process. NOTE: an estimate of where forking starts to pay off, not
-# a measured break-even point.
-PARALLEL_MIN_ENTRIES = 200
-
-
-def _can_fork() -> bool:
-    return (
-        sys.platform.startswith("linux")
-        and "fork" in multiprocessing.get_all_start_methods()
-        and threading.active_count() == 1
-        and (os.cpu_count() or 1) > 1
-    )
-
-
-def _send_rendered(sender: Any, render: Any, items: list[Any]) -> None:
-    """Render ``items`` in the child process and send their text to the parent."""
-    try:
-        sender.send([str(text) for text in render(items)])
-    finally:
-        sender.close()
+    def _tests_positions(self) -> bool:
+        return bool(self.style.root.xpath_search(".//cs:if[@position] | .//cs:else-if[@position]"))
