@@ -17,9 +17,11 @@ from __future__ import annotations
 from typing import Any
 
 from citeproc import CitationItem, CitationStylesBibliography, model
+from citeproc.string import MixedString, String
 
 from paperbib.formatting import two_cores
 from paperbib.formatting.csl_engine import CSL_NAMESPACE, CslEngine, CslStyle
+from paperbib.formatting.csl_model import DISAMBIGUATE
 from paperbib.formatting.markup import plain_text
 
 CITEPROC_VERSION = "0.11.1"
@@ -71,6 +73,35 @@ class CachedLookups:
         except KeyError:
             result = cache[key] = super().calls_variable()  # type: ignore[misc]
             return result
+
+
+class CachedPlaces:
+    """Mixin that keeps an element's enclosing ``cs:layout`` and the macros found by name.
+
+    citeproc-py raises IndexError for an element outside any layout (a macro) and for an
+    undefined macro; both still do.
+    """
+
+    def get_layout(self) -> Any:
+        attributes = self.__dict__
+        layout = attributes.get("_paperbib_layout", _UNSET)
+        if layout is _UNSET:
+            found = self.xpath_search("./ancestor-or-self::cs:layout[1]")  # type: ignore[attr-defined]
+            layout = attributes["_paperbib_layout"] = found[0] if found else None
+        if layout is None:
+            raise IndexError(f"no cs:layout encloses <{self.tag}>")  # type: ignore[attr-defined]
+        return layout
+
+    def get_macro(self, name: str) -> Any:
+        macros = _lookups(self)
+        key = ("get_macro", name)
+        macro = macros.get(key)
+        if macro is None:
+            macro = macros[key] = super().get_macro(name)  # type: ignore[misc]
+        return macro
+
+
+_UNSET = object()
 
 
 class CachedTerms:
@@ -134,8 +165,141 @@ class PlainFormat:
         return str(string) if isinstance(string, (int, float)) else string
 
 
+class PlainAffixes:
+    """Mixin that skips ``Affixed.wrap``'s seam checks on elements without a prefix or suffix.
+
+    citeproc-py's wrap then returns a ``String``, a ``MixedString`` or a plain ``str`` unchanged
+    (each adds an empty string as a no-op), so those are returned as they are. Other string
+    types, such as the marker formatter's, would come back as a plain ``str`` and go the long way.
+    """
+
+    def wrap(self, string: Any) -> Any:
+        attributes = self.__dict__
+        bare = attributes.get("_paperbib_bare")
+        if bare is None:
+            bare = attributes["_paperbib_bare"] = not self.get("prefix") and not self.get("suffix")  # type: ignore[attr-defined]
+        if bare and (type(string) is str or isinstance(string, (String, MixedString))):
+            return string
+        return super().wrap(string)  # type: ignore[misc]
+
+
+class TextLanguage:
+    """Mixin for ``cs:text`` whose ``process`` finds the item's language without raising.
+
+    citeproc-py's ``Text.process`` reads ``item.reference.language``, which raises two
+    exceptions for each rendered text of an item without a language. The rest is the same.
+    """
+
+    def process(self, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        if context is None:
+            context = self
+        language = dict.get(item.reference, "language", _UNSET)
+        if language is _UNSET:
+            language = self.get_root().get("default-locale", "en")  # type: ignore[attr-defined]
+        language = language[:2]
+        attributes = self.__dict__
+        source = attributes.get("_paperbib_source")
+        if source is None:
+            names = ("variable", "macro", "term", "value")
+            source = attributes["_paperbib_source"] = next((name for name in names if name in self.attrib), "")  # type: ignore[attr-defined]
+        if source == "variable":
+            text = self._variable(item, context)  # type: ignore[attr-defined]
+        elif source == "macro":
+            text = self.get_macro(self.get("macro")).render(item, context)  # type: ignore[attr-defined]
+        elif source == "term":
+            text = self._term(item)  # type: ignore[attr-defined]
+        elif source == "value":
+            text = String(self.preformat(self.get("value")))  # type: ignore[attr-defined]
+        else:
+            raise UnboundLocalError("cs:text has none of variable, macro, term and value")
+        return text, language
+
+
+class CachedLocaleOptions:
+    """Mixin that keeps the locale options (``punctuation-in-quote``...), which depend on the locales only."""
+
+    def get_locale_option(self, name: str) -> Any:
+        options = _lookups(self)
+        key = ("get_locale_option", name)
+        try:
+            return options[key]
+        except KeyError:
+            value = options[key] = super().get_locale_option(name)  # type: ignore[misc]
+            return value
+
+
+# The condition attributes of cs:if in the order citeproc-py's If.render tests them, with the
+# method that tests each. _position also takes the rendering context.
+_CONDITIONS = (
+    ("type", "_type"),
+    ("variable", "_variable"),
+    ("is-numeric", "_is_numeric"),
+    ("is-uncertain-date", "_is_uncertain_date"),
+    ("locator", "_locator"),
+)
+
+
+class FastConditions:
+    """Mixin for ``cs:if`` and ``cs:else-if`` that reads which conditions to test once.
+
+    ``matches`` gives the result that citeproc-py's ``If.render`` and ``csl_model.If.render``
+    compute before they render the branch or raise ``ConditionFailed``, so that
+    :class:`FastChoose` can skip a branch without an exception.
+    """
+
+    def _condition_plan(self) -> tuple[bool, list[str], bool, str | None]:
+        attributes = self.__dict__
+        plan = attributes.get("_paperbib_conditions")
+        if plan is None:
+            disambiguate = self.get("disambiguate", "").lower() == "true"  # type: ignore[attr-defined]
+            tests = [method for attribute, method in _CONDITIONS if self.get(attribute) is not None]  # type: ignore[attr-defined]
+            position = self.get("position") is not None  # type: ignore[attr-defined]
+            plan = attributes["_paperbib_conditions"] = (disambiguate, tests, position, self.get("match"))  # type: ignore[attr-defined]
+        return plan
+
+    def matches(self, item: Any, context: Any = None) -> bool:
+        disambiguate, tests, position, match = self._condition_plan()
+        if disambiguate and not item.reference.get(DISAMBIGUATE, False):
+            return False
+        results: list[Any] = []
+        for method in tests:
+            results += getattr(self, method)(item)
+        if position:
+            results += self._position(item, context)  # type: ignore[attr-defined]
+        if match == "any":
+            return any(results)
+        if match == "none":
+            return not any(results)
+        return all(results)
+
+    def render(self, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
+        if not self.matches(item, context):
+            raise model.ConditionFailed
+        return self.render_children(item, context=context, delimiter=delimiter, **kwargs)  # type: ignore[attr-defined]
+
+
+class FastChoose:
+    """Mixin for ``cs:choose`` that tests its branches with :class:`FastConditions` instead of exceptions."""
+
+    def render(self, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
+        attributes = self.__dict__
+        branches = attributes.get("_paperbib_branches")
+        if branches is None:
+            branches = attributes["_paperbib_branches"] = self.getchildren()  # type: ignore[attr-defined]
+        for branch in branches:
+            try:
+                if isinstance(branch, FastConditions):
+                    if not branch.matches(item, context):
+                        continue
+                    return branch.render_children(item, context=context, delimiter=delimiter, **kwargs)  # type: ignore[attr-defined]
+                return branch.render(item, context=context, delimiter=delimiter, **kwargs)
+            except model.ConditionFailed:
+                continue
+        return None
+
+
 class CachedTypes:
-    """Mixin for ``cs:if`` and ``cs:else-if`` that splits the ``type`` attribute once."""
+    """Mixin for ``cs:if`` and ``cs:else-if`` that splits the ``type`` and ``variable`` attributes once."""
 
     def _type(self, item: Any) -> list[bool]:
         attributes = self.__dict__
@@ -146,6 +310,17 @@ class CachedTypes:
             return []
         reference_type = item.reference.type
         return [name == reference_type for name in types]
+
+    def _variable(self, item: Any) -> list[bool]:
+        attributes = self.__dict__
+        variables = attributes.get("_paperbib_variables")
+        if variables is None:
+            variables = attributes["_paperbib_variables"] = [
+                name.replace("-", "_")
+                for name in self.get("variable").split()  # type: ignore[attr-defined]
+            ]
+        reference = item.reference
+        return [("locator" in item) if name == "locator" else (name in reference) for name in variables]
 
 
 class CachedNameOptions:
@@ -219,14 +394,20 @@ def cached_class(element_class: type) -> type:
     """Return the subclass of ``element_class`` with the caching mixins that apply to it, made once per class."""
     cached = _CACHED_CLASSES.get(element_class)
     if cached is None:
-        mixins: list[type] = [CachedLookups, CachedRoot]
+        mixins: list[type] = [CachedLookups, CachedRoot, CachedPlaces, CachedLocaleOptions]
         if not issubclass(element_class, model.Locale):
             mixins.append(CachedTerms)
         if issubclass(element_class, model.Formatted) and not issubclass(element_class, model.Date_Part):
             # citeproc-py's Date_Part.process copies attributes into date parts while rendering.
             mixins.append(PlainFormat)
+        if issubclass(element_class, model.Affixed):
+            mixins.append(PlainAffixes)
+        if issubclass(element_class, model.Text):
+            mixins.append(TextLanguage)
         if issubclass(element_class, model.If):
-            mixins.append(CachedTypes)
+            mixins += [FastConditions, CachedTypes]
+        if issubclass(element_class, model.Choose):
+            mixins.append(FastChoose)
         if issubclass(element_class, model.Name):
             mixins.append(CachedNameOptions)
         if issubclass(element_class, model.Sort):
@@ -269,6 +450,19 @@ class FastCslStyle(CslStyle):
         }
 
 
+class _ReferenceOnce:
+    """Descriptor that looks up an item's reference once and then leaves it in the item's ``__dict__``.
+
+    It defines no ``__set__``, so the attribute in the instance ``__dict__`` wins from then on.
+    """
+
+    def __get__(self, item: Any, owner: type | None = None) -> Any:
+        if item is None:
+            return self
+        reference = item.__dict__["reference"] = CitationItem.reference.fget(item)  # type: ignore[attr-defined]
+        return reference
+
+
 class FastCitationItem(CitationItem):
     """A citation item that looks its reference up once.
 
@@ -278,13 +472,7 @@ class FastCitationItem(CitationItem):
     changes once found.
     """
 
-    @property
-    def reference(self) -> Any:
-        attributes = self.__dict__
-        reference = attributes.get("_paperbib_reference")
-        if reference is None:
-            reference = attributes["_paperbib_reference"] = CitationItem.reference.fget(self)  # type: ignore[attr-defined]
-        return reference
+    reference = _ReferenceOnce()
 
 
 class FastCslEngine(CslEngine):
