@@ -19,6 +19,8 @@ NOCASE_CLOSE = "</span>"
 
 _MICRO_SIGN = "\u00b5"
 _TOKENS = re.compile(r"(\s+)")
+_NOT_ASCII_LETTER = re.compile("[^A-Za-z]")
+_ASCII_DIGIT = re.compile("[0-9]")
 
 
 def protect_case(text: str) -> str:
@@ -53,6 +55,13 @@ def _math_positions(text: str) -> list[tuple[int, str]]:
 
 def needs_protection(word: str) -> bool:
     """True for acronyms and mixed-case words (KV, LLMs, mW, GPT-2), and words with Greek letters or µ."""
+    if word.isascii():
+        # The same tests on ASCII, which has no Greek letters and no µ, without a loop per character.
+        ascii_letters = _NOT_ASCII_LETTER.sub("", word)
+        if not ascii_letters:
+            return False
+        rest = ascii_letters[1:]
+        return rest != rest.lower() or (ascii_letters[0].isupper() and _ASCII_DIGIT.search(word) is not None)
     letters = [char for char in word if char.isalpha()]
     if any(char == _MICRO_SIGN or _is_greek(char) for char in letters):
         return True
