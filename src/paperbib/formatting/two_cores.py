@@ -69,8 +69,14 @@ def split_map(function: Callable[[list[Item]], list[Result]], items: Sequence[It
 
 
 def _send_results(sender: Any, function: Callable[[list[Any]], list[Any]], items: list[Any]) -> None:
-    """Compute ``function(items)`` in the child process and send the results to the parent."""
+    """Compute ``function(items)`` in the child process and send the results to the parent.
+
+    On an error the child exits with status 1 and no traceback: the parent computes the same
+    half again and raises the error itself. A closed pipe means that the parent's half failed.
+    """
     try:
         sender.send(function(items))
+    except Exception:
+        sys.exit(1)
     finally:
         sender.close()
