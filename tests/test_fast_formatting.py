@@ -12,7 +12,7 @@ from authors_fixture import load_author_records
 from conftest import ROOT
 from paperbib.formatting import FormattedList, Formatter, two_cores
 from paperbib.formatting.csl_engine import CslEngine
-from paperbib.formatting.fast import CITEPROC_VERSION, FastCslEngine
+from paperbib.formatting.fast import CITEPROC_VERSION, FastCslEngine, items_render_independently
 from paperbib.model import Record
 
 STYLES = [
@@ -124,3 +124,28 @@ def test_failed_child_computed_in_parent(style: str, records: list[Record], monk
 
     monkeypatch.setattr(two_cores, "_send_results", failing_child)
     assert Formatter(style).bibliography(records).text == _plain_text(style, records)
+
+
+# A style with two numeric-form dates that override the locale's year part differently (only one
+# sets font-weight), so the engine cannot rule out that an entry depends on those before it.
+HISTORY_STYLE = "biological-and-pharmaceutical-bulletin"
+
+
+def test_history_dependent_style_detected():
+    assert not items_render_independently(Formatter(HISTORY_STYLE).engine.style.root)
+    for style in STYLES:
+        assert items_render_independently(Formatter(style).engine.style.root), style
+
+
+def test_history_dependent_style_one_process(records: list[Record], monkeypatch: pytest.MonkeyPatch):
+    contexts: list[str] = []
+    get_context = two_cores.multiprocessing.get_context
+
+    def counting_get_context(method: str):  # type: ignore[no-untyped-def]
+        contexts.append(method)
+        return get_context(method)
+
+    monkeypatch.setattr(two_cores.multiprocessing, "get_context", counting_get_context)
+    expected = Formatter(HISTORY_STYLE, fast=False).bibliography(records).text
+    assert Formatter(HISTORY_STYLE).bibliography(records).text == expected
+    assert contexts == []

@@ -76,10 +76,10 @@ class CachedLookups:
 
 
 class CachedPlaces:
-    """Mixin that keeps an element's enclosing ``cs:layout`` and the macros found by name.
+    """Mixin that keeps an element's enclosing ``cs:layout``, the macros and the locale date formats.
 
     citeproc-py raises IndexError for an element outside any layout (a macro) and for an
-    undefined macro; both still do.
+    undefined macro, and both still do. A date form that no locale defines is looked up again.
     """
 
     def get_layout(self) -> Any:
@@ -91,6 +91,14 @@ class CachedPlaces:
         if layout is None:
             raise IndexError(f"no cs:layout encloses <{self.tag}>")  # type: ignore[attr-defined]
         return layout
+
+    def get_date(self, form: str) -> Any:
+        dates = _lookups(self)
+        key = ("get_date", form)
+        date = dates.get(key)
+        if date is None:
+            date = dates[key] = super().get_date(form)  # type: ignore[misc]
+        return date
 
     def get_macro(self, name: str) -> Any:
         macros = _lookups(self)
@@ -358,7 +366,7 @@ class ParallelSort:
         if len(items) < 2:
             return list(items)
         keys = self.findall("cs:key", self.nsmap)  # type: ignore[attr-defined]
-        if len(items) >= two_cores.PARALLEL_MIN_ITEMS and keys:
+        if len(items) >= two_cores.PARALLEL_MIN_ITEMS and keys and items_render_independently(self):
 
             def compute(chunk: list[Any]) -> list[tuple[Any, ...]]:
                 return list(zip(*(key.sort_keys(chunk, context) for key in keys), strict=True))
@@ -387,6 +395,42 @@ class PrecomputedSortKeys:
         return super().sort_keys(items, context)  # type: ignore[misc]
 
 
+def items_render_independently(element: Any) -> bool:
+    """Tell whether an item's output in the style of ``element`` is the same whatever was rendered before.
+
+    citeproc-py's ``Date_Part.process`` copies the attributes of a style's ``cs:date-part`` into
+    the locale's date format that the ``cs:date`` uses (``form="text"`` or ``"numeric"``), and
+    they stay there. When two dates of the same form override different attributes, a date
+    renders differently after the other one did, so its output depends on the items rendered
+    before it, which a forked child does not share. Such styles run every step in one process.
+    """
+    lookups = _lookups(element)
+    independent = lookups.get(_INDEPENDENT)
+    if independent is None:
+        independent = lookups[_INDEPENDENT] = _date_overrides_agree(element.getroottree().getroot())
+    return independent
+
+
+_INDEPENDENT = ("items_render_independently",)
+
+
+def _date_overrides_agree(root: Any) -> bool:
+    overrides: dict[str, set[tuple[Any, ...]]] = {}
+    locale_tag = f"{{{CSL_NAMESPACE}}}locale"
+    for date in root.iter(f"{{{CSL_NAMESPACE}}}date"):
+        form = date.get("form")
+        if form is None or any(ancestor.tag == locale_tag for ancestor in date.iterancestors()):
+            continue
+        # The name attribute is copied onto the part of the same name, so it changes nothing.
+        copied = (
+            (part.get("name", ""), tuple(sorted((key, value) for key, value in part.attrib.items() if key != "name")))
+            for part in date.findall("cs:date-part", date.nsmap)
+        )
+        parts = tuple(sorted(part for part in copied if part[1]))
+        overrides.setdefault(form, set()).add(parts)
+    return all(len(variants) == 1 for variants in overrides.values())
+
+
 _CACHED_CLASSES: dict[type, type] = {}
 
 
@@ -397,10 +441,12 @@ def cached_class(element_class: type) -> type:
         mixins: list[type] = [CachedLookups, CachedRoot, CachedPlaces, CachedLocaleOptions]
         if not issubclass(element_class, model.Locale):
             mixins.append(CachedTerms)
-        if issubclass(element_class, model.Formatted) and not issubclass(element_class, model.Date_Part):
-            # citeproc-py's Date_Part.process copies attributes into date parts while rendering.
+        # citeproc-py's Date_Part.process copies attributes into the date parts of locale date
+        # formats while rendering, so what these two mixins read once could change.
+        attributes_change = issubclass(element_class, model.Date_Part)
+        if issubclass(element_class, model.Formatted) and not attributes_change:
             mixins.append(PlainFormat)
-        if issubclass(element_class, model.Affixed):
+        if issubclass(element_class, model.Affixed) and not attributes_change:
             mixins.append(PlainAffixes)
         if issubclass(element_class, model.Text):
             mixins.append(TextLanguage)
@@ -492,7 +538,7 @@ class FastCslEngine(CslEngine):
         A ``position`` condition looks at the citations rendered before (``first``,
         ``subsequent``, ``ibid``), which a child process does not see.
         """
-        if self._tests_positions():
+        if self._tests_positions() or not items_render_independently(self.style.root):
             return super().single_citations(bibliography)
 
         def render(keys: list[str]) -> list[str]:
@@ -506,7 +552,7 @@ class FastCslEngine(CslEngine):
         Under ``subsequent-author-substitute`` an entry compares its names with the entry
         before, so those styles render in one process.
         """
-        if self._substitutes_authors():
+        if self._substitutes_authors() or not items_render_independently(self.style.root):
             return super().render_bibliography(bibliography)
         render = self.style.render_bibliography
 

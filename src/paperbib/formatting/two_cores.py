@@ -26,6 +26,9 @@ Result = TypeVar("Result")
 # a measured break-even point.
 PARALLEL_MIN_ITEMS = 200
 
+# Exit status of a child whose function raised an exception.
+_RAISED = 1
+
 
 def can_fork() -> bool:
     return (
@@ -39,9 +42,10 @@ def can_fork() -> bool:
 def split_map(function: Callable[[list[Item]], list[Result]], items: Sequence[Item]) -> list[Result]:
     """Return ``function(items)``, computed for the second half of ``items`` in a forked child.
 
-    ``function`` takes a list and returns one result per item, each of which must depend only on
-    its own item, so that the halves concatenate to the one-process result. When the child
-    fails, this process computes its half too and logs a warning.
+    ``function`` takes a list and returns a list, and ``function(a + b)`` must equal
+    ``function(a) + function(b)``: what it returns for an item depends only on that item and on
+    state that both processes had at the fork. When the child fails, this process computes the
+    child's half too and logs the failure.
     """
     items = list(items)
     if len(items) < PARALLEL_MIN_ITEMS or not can_fork():
@@ -63,7 +67,9 @@ def split_map(function: Callable[[list[Item]], list[Result]], items: Sequence[It
         receiver.close()
         child.join()
     if tail is None:
-        logger.warning("a child process failed (exit status %s); computing its half here", child.exitcode)
+        # Status 1 is an error raised by ``function``, which the parent now raises itself.
+        level = logging.DEBUG if child.exitcode == _RAISED else logging.WARNING
+        logger.log(level, "a child process failed (exit status %s); computing its half here", child.exitcode)
         tail = function(items[middle:])
     return head + tail
 
@@ -77,6 +83,6 @@ def _send_results(sender: Any, function: Callable[[list[Any]], list[Any]], items
     try:
         sender.send(function(items))
     except Exception:
-        sys.exit(1)
+        sys.exit(_RAISED)
     finally:
         sender.close()
