@@ -11,8 +11,9 @@ import pytest
 from authors_fixture import load_author_records
 from conftest import ROOT
 from paperbib.formatting import FormattedList, Formatter, two_cores
+from paperbib.formatting.cached_elements import items_render_independently
 from paperbib.formatting.csl_engine import CslEngine
-from paperbib.formatting.fast import CITEPROC_VERSION, FastCslEngine, items_render_independently
+from paperbib.formatting.fast import CITEPROC_VERSION, FastCslEngine
 from paperbib.model import Record
 
 STYLES = [
@@ -149,3 +150,16 @@ def test_history_dependent_style_one_process(records: list[Record], monkeypatch:
     expected = Formatter(HISTORY_STYLE, fast=False).bibliography(records).text
     assert Formatter(HISTORY_STYLE).bibliography(records).text == expected
     assert contexts == []
+
+
+def _format_text(style: str, records: list[Record]) -> str:
+    return Formatter(style).bibliography(records).text
+
+
+def test_pool_worker_formats_in_one_process(records: list[Record]):
+    # A Pool worker is a daemonic process, which multiprocessing does not let start children.
+    if not two_cores.can_fork():
+        pytest.skip("this platform or process cannot fork")
+    with two_cores.multiprocessing.get_context("fork").Pool(1) as pool:
+        text = pool.apply(_format_text, ("apa", records))
+    assert text == _plain_text("apa", records)

@@ -48,6 +48,9 @@ _SPLIT_AT_MARKERS = re.compile("([" + "".join(sorted(MARKERS)) + "])")
 
 def strip_markers(text: str) -> str:
     """Remove marker characters from input text so that they cannot fake formatting."""
+    if text.isascii():
+        # The markers are private-use characters; CPython knows in constant time that there are none.
+        return text
     return text.translate(_MARKER_TABLE)
 
 

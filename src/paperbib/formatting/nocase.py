@@ -9,6 +9,7 @@ written.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -38,8 +39,10 @@ def protect_case(text: str) -> str:
         if not token or token.isspace():
             out.append(token)
             continue
-        has_math = any(span_start < end and start < span_end for span_start, span_end in math_spans)
-        out.append(NOCASE_OPEN + token + NOCASE_CLOSE if has_math or needs_protection(token) else token)
+        has_math = bool(math_spans) and any(
+            span_start < end and start < span_end for span_start, span_end in math_spans
+        )
+        out.append(NOCASE_OPEN + token + NOCASE_CLOSE if has_math or _needs_protection_cached(token) else token)
     return "".join(out)
 
 
@@ -68,6 +71,10 @@ def needs_protection(word: str) -> bool:
     if any(char.isupper() for char in letters[1:]):
         return True
     return bool(letters) and letters[0].isupper() and any(char.isdigit() for char in word)
+
+
+# Titles repeat most of their words, so each word is tested once.
+_needs_protection_cached = functools.lru_cache(maxsize=65536)(needs_protection)
 
 
 def _is_greek(char: str) -> bool:

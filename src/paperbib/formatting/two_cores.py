@@ -31,10 +31,12 @@ _RAISED = 1
 
 
 def can_fork() -> bool:
+    # multiprocessing does not let a daemonic process (a Pool worker) start children.
     return (
         sys.platform.startswith("linux")
         and "fork" in multiprocessing.get_all_start_methods()
         and threading.active_count() == 1
+        and not multiprocessing.current_process().daemon
         and (os.cpu_count() or 1) > 1
     )
 
