@@ -53,7 +53,8 @@ class Formatter:
             engine_class = FastCslEngine if fast else CslEngine
             self.engine = engine_class(self.style.path, locale)
         else:
-            # Imported here: pybtex takes about 10 ms to import, and most styles are CSL styles.
+            # Imported here because importing pybtex takes about 10 ms (python -X importtime), and most
+            # styles are CSL styles.
             from paperbib.formatting.pybtex_engine import PybtexEngine
 
             self.engine = PybtexEngine(self.style.style_id)

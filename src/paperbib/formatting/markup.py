@@ -49,7 +49,7 @@ _SPLIT_AT_MARKERS = re.compile("([" + "".join(sorted(MARKERS)) + "])")
 def strip_markers(text: str) -> str:
     """Remove marker characters from input text so that they cannot fake formatting."""
     if text.isascii():
-        # The markers are private-use characters; CPython knows in constant time that there are none.
+        # The markers are private-use characters. CPython stores whether a string is ASCII, so this test is cheap.
         return text
     return text.translate(_MARKER_TABLE)
 
