@@ -74,6 +74,21 @@ class CachedLookups:
             return result
 
 
+class CachedChildren:
+    """Mixin that keeps the child that citeproc-py's attribute access (``names.label``) finds.
+
+    ``SomewhatObjectifiedElement.__getattr__`` searches the children for every access, and
+    finds None when there is no such child. The children of a style element stay the same
+    after ``FastCslStyle`` loads the style, which inserts the ``cs:name`` elements that
+    ``csl_model.Names`` would insert while rendering.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        child = super().__getattr__(name)  # type: ignore[misc]
+        self.__dict__[name] = child
+        return child
+
+
 class CachedPlaces:
     """Mixin that keeps an element's enclosing ``cs:layout`` and the macros found by name.
 
@@ -493,7 +508,7 @@ def cached_class(element_class: type) -> type:
     """Return the subclass of ``element_class`` with the caching mixins that apply to it, made once per class."""
     cached = _CACHED_CLASSES.get(element_class)
     if cached is None:
-        mixins: list[type] = [CachedLookups, CachedRoot, CachedPlaces, CachedLocaleOptions]
+        mixins: list[type] = [CachedLookups, CachedChildren, CachedRoot, CachedPlaces, CachedLocaleOptions]
         if not issubclass(element_class, model.Locale):
             mixins.append(CachedTerms)
         # citeproc-py's Date_Part.process copies attributes into the date parts of locale date

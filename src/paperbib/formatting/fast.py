@@ -38,7 +38,8 @@ class FastCslStyle(CslStyle):
         the same tree, and no look-up is cached before an insertion changes its result.
         """
         for names in self.root.iter(f"{{{CSL_NAMESPACE}}}names"):
-            if names.name is None and not isinstance(names.getparent(), model.Substitute):
+            # find(), not the .name attribute, which cached_elements.CachedChildren keeps.
+            if names.find("cs:name", names.nsmap) is None and not isinstance(names.getparent(), model.Substitute):
                 names.insert(0, names.makeelement(f"{{{CSL_NAMESPACE}}}name"))
 
     @classmethod
