@@ -14,7 +14,7 @@ from paperbib.formatting import FormattedList, Formatter, two_cores
 from paperbib.formatting.cached_elements import items_render_independently
 from paperbib.formatting.csl_engine import CslEngine
 from paperbib.formatting.fast import CITEPROC_VERSION, FastCslEngine
-from paperbib.model import Record
+from paperbib.model import Author, Record, evolve
 
 STYLES = [
     "apa",
@@ -163,3 +163,21 @@ def test_pool_worker_formats_in_one_process(records: list[Record]):
     with two_cores.multiprocessing.get_context("fork").Pool(1) as pool:
         text = pool.apply(_format_text, ("apa", records))
     assert text == _plain_text("apa", records)
+
+
+@pytest.mark.parametrize("style", ["apa", "harvard-cite-them-right", "ieee"])
+def test_tied_sort_keys_match_plain(style: str, records: list[Record]):
+    # Five author lists shared by all records: most items tie on the first sort key, so the later
+    # keys (date, title...) decide, and are computed for large groups on two cores too.
+    authors = [
+        [Author(family="Tanaka", given="Hiro")],
+        [Author(family="Tanaka", given="Hiro"), Author(family="Okafor", given="Ada")],
+        [Author(family="Berg", given="Pia")],
+        [Author(family="Lee", given="Min")],
+        [],
+    ]
+    tied = [evolve(record, authors=authors[index % len(authors)]) for index, record in enumerate(records)]
+    expected = Formatter(style, fast=False).bibliography(tied)
+    formatted = Formatter(style).bibliography(tied)
+    assert formatted.keys == expected.keys
+    assert formatted.text == expected.text

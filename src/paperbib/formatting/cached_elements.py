@@ -15,6 +15,7 @@ itself is not changed.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from citeproc import model
@@ -425,30 +426,72 @@ class CachedNameOptions:
 
 
 class ParallelSort:
-    """Mixin for ``cs:sort`` that computes the sort keys of a long list on two cores.
+    """Mixin for ``cs:sort`` that computes only the sort keys that decide the order, on two cores.
 
-    A list of one item is returned without computing its keys: disambiguation renders one
-    single-item citation per entry, and citeproc-py sorts each of them by the citation's keys,
-    which only fills the layout's ``repressed`` dict that rendering resets for every item.
+    citeproc-py computes every key of every item (ten keys per entry in APA) and then sorts with
+    a comparison that looks at a key only when the keys before it are equal. Here each key is
+    computed only for the items that are still tied with another item on all the keys before
+    it, and the first key of a long list on two cores. The keys never computed are never
+    compared, so the order is the same. A list of one item is returned without computing its
+    keys: disambiguation sorts one single-item citation per entry.
+
+    Styles in which an item's output may depend on what was rendered before it
+    (:func:`items_render_independently`) compute every key, as citeproc-py does.
     """
 
     def sort(self, items: list[Any], context: Any) -> list[Any]:
         if len(items) < 2:
             return list(items)
         keys = self.findall("cs:key", self.nsmap)  # type: ignore[attr-defined]
-        if len(items) >= two_cores.PARALLEL_MIN_ITEMS and keys and items_render_independently(self):
-
-            def compute(chunk: list[Any]) -> list[tuple[Any, ...]]:
-                return list(zip(*(key.sort_keys(chunk, context) for key in keys), strict=True))
-
-            rows = two_cores.split_map(compute, items)
-            for index, key in enumerate(keys):
-                key.__dict__[_SORT_KEYS] = (items, [row[index] for row in rows])
+        if keys and items_render_independently(self):
+            for key, column in zip(keys, _deciding_sort_keys(keys, items, context), strict=True):
+                key.__dict__[_SORT_KEYS] = (items, column)
         try:
             return super().sort(items, context)  # type: ignore[misc]
         finally:
             for key in keys:
                 key.__dict__.pop(_SORT_KEYS, None)
+
+
+def _deciding_sort_keys(keys: list[Any], items: list[Any], context: Any) -> list[list[Any]]:
+    """Return one column of values per key, None for the items whose value no comparison reads."""
+    columns = []
+    tied = [list(range(len(items)))]  # groups of item indexes equal on every key so far
+    for key in keys:
+        needed = [index for group in tied for index in group]
+        chosen = [items[index] for index in needed]
+
+        def compute(chunk: list[Any], key: Any = key) -> list[Any]:
+            return key.sort_keys(chunk, context)
+
+        column: list[Any] = [None] * len(items)
+        for index, value in zip(needed, two_cores.split_map(compute, chosen), strict=True):
+            column[index] = value
+        columns.append(column)
+        refined = []
+        for group in tied:
+            equal: dict[Any, list[int]] = {}
+            for index in group:
+                equal.setdefault(_compared_as(column[index]), []).append(index)
+            refined += [indexes for indexes in equal.values() if len(indexes) > 1]
+        tied = refined
+    return columns
+
+
+def _compared_as(value: Any) -> tuple[Any, ...]:
+    """Return what citeproc-py's ``Sort.sort`` compares for ``value``: equal results compare equal.
+
+    It lowercases strings and compares two values as integers when both convert to one. Two
+    None values are equal too.
+    """
+    if value is None:
+        return (None,)
+    with contextlib.suppress(AttributeError):
+        value = str(value.lower())
+    try:
+        return (int, int(str(value)))
+    except ValueError:
+        return (str, value)
 
 
 # Attribute of a cs:key element: (items, their sort keys) computed by ParallelSort.
