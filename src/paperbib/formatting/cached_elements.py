@@ -271,7 +271,9 @@ class FastConditions:
     :class:`FastChoose` can skip a branch without an exception.
     """
 
-    def _condition_plan(self) -> tuple[bool, list[str], bool, str | None, frozenset[str] | None]:
+    def _condition_plan(
+        self,
+    ) -> tuple[bool, list[str], bool, str | None, frozenset[str] | None, frozenset[str] | None]:
         attributes = self.__dict__
         plan = attributes.get("_paperbib_conditions")
         if plan is None:
@@ -285,6 +287,7 @@ class FastConditions:
                 position,
                 match,
                 self._type_set(tests, position, match),
+                self._variable_set(tests, position),
             )
         return plan
 
@@ -300,12 +303,29 @@ class FastConditions:
             return types
         return None
 
+    def _variable_set(self, tests: list[str], position: bool) -> frozenset[str] | None:
+        """The variables of a condition on variables alone, as a set, unless it tests ``locator``.
+
+        ``locator`` is a field of the citation item, not of the reference.
+        """
+        if tests != ["_variable"] or position:
+            return None
+        variables = frozenset(name.replace("-", "_") for name in self.get("variable").split())  # type: ignore[attr-defined]
+        return None if "locator" in variables else variables
+
     def matches(self, item: Any, context: Any = None) -> bool:
-        disambiguate, tests, position, match, type_set = self._condition_plan()
+        disambiguate, tests, position, match, type_set, variable_set = self._condition_plan()
         if disambiguate and not item.reference.get(DISAMBIGUATE, False):
             return False
         if type_set is not None:
             return item.reference.type in type_set
+        if variable_set is not None:
+            present = item.reference.keys()
+            if match == "any":
+                return not present.isdisjoint(variable_set)
+            if match == "none":
+                return present.isdisjoint(variable_set)
+            return present >= variable_set
         results: list[Any] = []
         for method in tests:
             results += getattr(self, method)(item)
