@@ -4,8 +4,9 @@ The script builds ``--papers`` records with one to five authors each (benchmarks
 writes them as CSL-JSON with paperbib's exporter, and times, each in a child process from start
 to finish:
 
-- paperbib's Formatter with its cached CSL engine (the default), which renders the second half
-  of a long list in a forked child process;
+- paperbib's Formatter with its cached CSL engine (the default), which computes the sort keys,
+  the disambiguation citations and the entries of the second half of a long list in forked
+  child processes;
 - the same without the child process, to show what the second core adds;
 - the same Formatter without the caches (``fast=False``), paperbib's unoptimised path;
 - stock citeproc-py, given the CSL-JSON and the same .csl file, with its plain-text formatter;
@@ -37,11 +38,11 @@ TARGET_SECONDS = 1.5
 # "one-process" (the cached engine without a second process) or "plain" (no caches).
 PAPERBIB_SCRIPT = """
 import pickle, sys
-from paperbib.formatting import Formatter, fast
+from paperbib.formatting import Formatter, two_cores
 with open(sys.argv[1], "rb") as handle:
     records = pickle.load(handle)
 if sys.argv[4] == "one-process":
-    fast.PARALLEL_MIN_ENTRIES = len(records) + 1
+    two_cores.PARALLEL_MIN_ITEMS = len(records) + 1
 formatter = Formatter(sys.argv[2], fast=sys.argv[4] != "plain")
 text = formatter.bibliography(records).text
 with open(sys.argv[3], "w", encoding="utf-8") as handle:

@@ -193,9 +193,13 @@ class CslEngine:
     def ambiguous_groups(self, bibliography: CitationStylesBibliography) -> list[list[str]]:
         """Keys whose single-item citations read the same, grouped, in reference list order."""
         groups: dict[str, list[str]] = defaultdict(list)
-        for key in bibliography.keys:
-            groups[plain_text(str(self.render_citation(bibliography, [key])))].append(key)
+        for key, text in zip(bibliography.keys, self.single_citations(bibliography), strict=True):
+            groups[text].append(key)
         return [keys for keys in groups.values() if len(keys) > 1]
+
+    def single_citations(self, bibliography: CitationStylesBibliography) -> list[str]:
+        """Return the plain text of each item's citation on its own, in reference list order."""
+        return [plain_text(str(self.render_citation(bibliography, [key]))) for key in bibliography.keys]
 
     def render_bibliography(self, bibliography: CitationStylesBibliography) -> list[Any]:
         return bibliography.bibliography()

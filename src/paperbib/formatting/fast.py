@@ -1,117 +1,46 @@
-"""Faster CSL formatting: the style look-ups that citeproc-py repeats for every entry, done once.
+"""Faster CSL formatting: style look-ups done once per style, and long lists on two cores.
 
-citeproc-py (written for 0.11.1, ``CITEPROC_VERSION``, which a test checks) finds macros, the
-enclosing layout, inherited name options and locale terms with XPath queries, and
-``calls_variable`` walks the same style subtree again each time a group renders. All of these
-depend only on the parsed style and its locales, never on the entry, so each result is kept
-after its first use. In a cProfile run of 1,000 references in APA, ``xpath_search`` took 34% of
-the time and ``calls_variable`` with the macro look-ups it makes took 26%, partly the same time.
-
-The caches live in paperbib's own subclasses of the element classes, installed through
-``CslStyle.element_classes``, and citeproc-py itself is not changed. Long lists also render on a
-second core (``FastCslEngine.render_bibliography``).
+citeproc-py (written for 0.11.1, ``CITEPROC_VERSION``, which a test checks) repeats for every
+entry look-ups that depend only on the style. :class:`FastCslStyle` parses a style into
+paperbib's subclasses of the element classes (``cached_elements``), which keep them, and
+:class:`FastCslEngine` sorts, disambiguates and renders long lists on two cores
+(``two_cores``). citeproc-py itself is not changed.
 """
 
 from __future__ import annotations
 
-import logging
-import multiprocessing
-import os
-import sys
-import threading
 from typing import Any
 
 from citeproc import CitationItem, CitationStylesBibliography, model
 
-from paperbib.formatting.csl_engine import CslEngine, CslStyle
-
-logger = logging.getLogger(__name__)
+from paperbib.formatting import two_cores
+from paperbib.formatting.cached_elements import cached_class, items_render_independently
+from paperbib.formatting.csl_engine import CSL_NAMESPACE, CslEngine, CslStyle
+from paperbib.formatting.markup import plain_text
 
 CITEPROC_VERSION = "0.11.1"
-
-# Attribute of a style's root element that contains the caches of that style.
-_CACHE_ATTRIBUTE = "_paperbib_lookups"
-
-
-def _lookups(element: Any) -> dict[tuple[Any, ...], Any]:
-    """Return the cache shared by all elements of ``element``'s document.
-
-    lxml creates a Python object for an element on demand and drops it when no reference is
-    left, so a value stored on an element object may vanish. The document root object stays
-    alive (the style refers to it), and the element objects used as keys of its cache stay alive
-    with it. An element object also keeps a reference to the cache, which saves finding the root.
-    """
-    attributes = element.__dict__
-    cache = attributes.get(_CACHE_ATTRIBUTE)
-    if cache is None:
-        root = element.getroottree().getroot()
-        cache = root.__dict__.get(_CACHE_ATTRIBUTE)
-        if cache is None:
-            cache = root.__dict__[_CACHE_ATTRIBUTE] = {}
-        attributes[_CACHE_ATTRIBUTE] = cache
-    return cache
-
-
-class CachedLookups:
-    """Mixin for citeproc-py element classes that keeps the result of each style look-up.
-
-    Callers only read the returned lists and elements, and rendering never changes the tree's
-    structure or the attributes that the queries test, so a kept result stays right.
-    """
-
-    def xpath_search(self, expression: str) -> Any:
-        key = (self, expression)
-        cache = _lookups(self)
-        try:
-            return cache[key]
-        except KeyError:
-            result = cache[key] = super().xpath_search(expression)  # type: ignore[misc]
-            return result
-
-    def calls_variable(self) -> bool:
-        key = (self, "calls_variable")
-        cache = _lookups(self)
-        try:
-            return cache[key]
-        except KeyError:
-            result = cache[key] = super().calls_variable()  # type: ignore[misc]
-            return result
-
-
-class CachedTerms:
-    """Mixin that keeps the locale term found for each request of an element of the style.
-
-    The term depends on the document's locales and the arguments, not on the element. Not for
-    ``cs:locale`` elements, whose own ``get_term`` searches only that locale.
-    """
-
-    def get_term(self, name: str, form: Any = None, fallback_locale: bool = True, zero_padded: bool = False) -> Any:
-        key = ("get_term", name, form, fallback_locale, zero_padded)
-        cache = _lookups(self)
-        try:
-            return cache[key]
-        except KeyError:
-            result = cache[key] = super().get_term(name, form, fallback_locale, zero_padded)  # type: ignore[misc]
-            return result
-
-
-_CACHED_CLASSES: dict[type, type] = {}
-
-
-def cached_class(element_class: type) -> type:
-    """Return the subclass of ``element_class`` with :class:`CachedLookups`, made once per class."""
-    cached = _CACHED_CLASSES.get(element_class)
-    if cached is None:
-        mixins: tuple[type, ...] = (
-            (CachedLookups,) if issubclass(element_class, model.Locale) else (CachedLookups, CachedTerms)
-        )
-        cached = type(f"Cached{element_class.__name__}", (*mixins, element_class), {})
-        _CACHED_CLASSES[element_class] = cached
-    return cached
 
 
 class FastCslStyle(CslStyle):
     """A :class:`CslStyle` whose elements keep their look-ups."""
+
+    def __init__(self, path: str, locale: str | None = None) -> None:
+        super().__init__(path, locale)
+        self._insert_names()
+        # lxml drops the Python object of an element when nothing refers to it, and with it the
+        # values the mixins keep in the object's __dict__. Holding every element keeps them.
+        self.elements = list(self.root.iter())
+
+    def _insert_names(self) -> None:
+        """Give each ``cs:names`` the ``cs:name`` that ``csl_model.Names`` inserts at its first rendering.
+
+        With the tree complete before anything renders, a forked child and its parent work on
+        the same tree, and no look-up is cached before an insertion changes its result.
+        """
+        for names in self.root.iter(f"{{{CSL_NAMESPACE}}}names"):
+            # find(), not the .name attribute, which cached_elements.CachedChildren keeps.
+            if names.find("cs:name", names.nsmap) is None and not isinstance(names.getparent(), model.Substitute):
+                names.insert(0, names.makeelement(f"{{{CSL_NAMESPACE}}}name"))
 
     @classmethod
     def element_classes(cls) -> dict[str | None, type]:
@@ -124,6 +53,19 @@ class FastCslStyle(CslStyle):
         }
 
 
+class _ReferenceOnce:
+    """Descriptor that looks up an item's reference once and then leaves it in the item's ``__dict__``.
+
+    It defines no ``__set__``, so the attribute in the instance ``__dict__`` wins from then on.
+    """
+
+    def __get__(self, item: Any, owner: type | None = None) -> Any:
+        if item is None:
+            return self
+        reference = item.__dict__["reference"] = CitationItem.reference.fget(item)  # type: ignore[attr-defined]
+        return reference
+
+
 class FastCitationItem(CitationItem):
     """A citation item that looks its reference up once.
 
@@ -133,80 +75,54 @@ class FastCitationItem(CitationItem):
     changes once found.
     """
 
-    @property
-    def reference(self) -> Any:
-        attributes = self.__dict__
-        reference = attributes.get("_paperbib_reference")
-        if reference is None:
-            reference = attributes["_paperbib_reference"] = CitationItem.reference.fget(self)  # type: ignore[attr-defined]
-        return reference
+    reference = _ReferenceOnce()
 
 
 class FastCslEngine(CslEngine):
-    """A :class:`CslEngine` on a :class:`FastCslStyle` that renders long reference lists on two cores.
+    """A :class:`CslEngine` on a :class:`FastCslStyle` that computes long lists on two cores.
 
-    Its output is the same as :class:`CslEngine`'s, character for character.
+    Sorting keys (``cached_elements.ParallelSort``), the citations that disambiguation compares
+    and the entries are computed item by item, half in a forked child (``two_cores.split_map``).
+    Styles in which an item's output may depend on the items rendered before it
+    (``cached_elements.items_render_independently``) run in one process. The output is the same
+    as :class:`CslEngine`'s, character for character.
     """
 
     style_class = FastCslStyle
     citation_item_class = FastCitationItem
 
-    def render_bibliography(self, bibliography: CitationStylesBibliography) -> list[Any]:
-        """Render the entries, the second half in a forked child process when that is safe.
+    def single_citations(self, bibliography: CitationStylesBibliography) -> list[str]:
+        """Render the single-item citations, on two cores unless the style tests cite positions.
 
-        Entries are independent once the list is sorted and disambiguated (the tests compare the
-        output with one-process rendering in eight styles), except under
-        ``subsequent-author-substitute``, which compares each entry with the one before, so those
-        styles render in one process. The child is forked, so this runs on Linux only, in a
-        process without other threads, which a fork would not copy.
+        A ``position`` condition looks at the citations rendered before (``first``,
+        ``subsequent``, ``ibid``), which a child process does not see.
         """
-        items = bibliography.items
-        if not _can_fork() or len(items) < PARALLEL_MIN_ENTRIES or self._substitutes_authors():
+        if self._tests_positions() or not items_render_independently(self.style.root):
+            return super().single_citations(bibliography)
+
+        def render(keys: list[str]) -> list[str]:
+            return [plain_text(str(self.render_citation(bibliography, [key]))) for key in keys]
+
+        return two_cores.split_map(render, bibliography.keys)
+
+    def render_bibliography(self, bibliography: CitationStylesBibliography) -> list[Any]:
+        """Render the entries, on two cores unless each entry depends on the one before.
+
+        Under ``subsequent-author-substitute`` an entry compares its names with the entry
+        before, so those styles render in one process.
+        """
+        if self._substitutes_authors() or not items_render_independently(self.style.root):
             return super().render_bibliography(bibliography)
         render = self.style.render_bibliography
-        middle = len(items) // 2
-        context = multiprocessing.get_context("fork")
-        receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=_send_rendered, args=(sender, render, items[middle:]), daemon=True)
-        child.start()
-        sender.close()
-        tail: list[str] | None = None
-        try:
-            head = [str(text) for text in render(items[:middle])]
-            tail = receiver.recv()
-        except EOFError:
-            pass
-        finally:
-            # When rendering here failed, closing the pipe ends the child at its send.
-            receiver.close()
-            child.join()
-        if tail is None:
-            logger.warning("rendering in a child process failed (exit status %s); rendering here", child.exitcode)
-            tail = [str(text) for text in render(items[middle:])]
-        return head + tail
+
+        def render_text(items: list[Any]) -> list[str]:
+            return [str(text) for text in render(items)]
+
+        return two_cores.split_map(render_text, bibliography.items)
 
     def _substitutes_authors(self) -> bool:
         bibliography_element = self.style.root.bibliography
         return bibliography_element is not None and bibliography_element.get("subsequent-author-substitute") is not None
 
-
-# Shorter lists render in one process. NOTE: an estimate of where forking starts to pay off, not
-# a measured break-even point.
-PARALLEL_MIN_ENTRIES = 200
-
-
-def _can_fork() -> bool:
-    return (
-        sys.platform.startswith("linux")
-        and "fork" in multiprocessing.get_all_start_methods()
-        and threading.active_count() == 1
-        and (os.cpu_count() or 1) > 1
-    )
-
-
-def _send_rendered(sender: Any, render: Any, items: list[Any]) -> None:
-    """Render ``items`` in the child process and send their text to the parent."""
-    try:
-        sender.send([str(text) for text in render(items)])
-    finally:
-        sender.close()
+    def _tests_positions(self) -> bool:
+        return bool(self.style.root.xpath_search(".//cs:if[@position] | .//cs:else-if[@position]"))

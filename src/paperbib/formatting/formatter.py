@@ -6,16 +6,19 @@ import contextlib
 import difflib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from paperbib.errors import PaperbibError
 from paperbib.exporters.base import ExportOptions
 from paperbib.formatting.csl_engine import CslEngine, RenderedEntry, UnknownKeyError
 from paperbib.formatting.csl_input import citeproc_items
 from paperbib.formatting.fast import FastCslEngine
-from paperbib.formatting.pybtex_engine import PybtexEngine
 from paperbib.formatting.styles import CSL, ResolvedStyle, resolve_style
 from paperbib.formatting.writers import Writer, get_writer
 from paperbib.model import Record
+
+if TYPE_CHECKING:
+    from paperbib.formatting.pybtex_engine import PybtexEngine
 
 OUTPUT_FORMATS = ("text", "html", "markdown", "latex", "rst")
 
@@ -50,6 +53,10 @@ class Formatter:
             engine_class = FastCslEngine if fast else CslEngine
             self.engine = engine_class(self.style.path, locale)
         else:
+            # Imported here because importing pybtex takes about 10 ms (python -X importtime), and most
+            # styles are CSL styles.
+            from paperbib.formatting.pybtex_engine import PybtexEngine
+
             self.engine = PybtexEngine(self.style.style_id)
 
     def rendered(self, records: Sequence[Record], options: ExportOptions | None = None) -> list[RenderedEntry]:

@@ -10,6 +10,7 @@ text never contains these characters because ``strip_markers`` removes them firs
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 
@@ -41,10 +42,15 @@ BLOCK_BREAK = "\ue00a"
 _BY_MARKER = {marker: style for style, marker in OPEN.items()} | {marker: style for style, marker in CLOSE.items()}
 MARKERS = frozenset(_BY_MARKER) | {BLOCK_BREAK}
 _MARKER_TABLE = dict.fromkeys(ord(marker) for marker in MARKERS)
+_OPENING = frozenset(OPEN.values())
+_SPLIT_AT_MARKERS = re.compile("([" + "".join(sorted(MARKERS)) + "])")
 
 
 def strip_markers(text: str) -> str:
     """Remove marker characters from input text so that they cannot fake formatting."""
+    if text.isascii():
+        # The markers are private-use characters. CPython stores whether a string is ASCII, so this test is cheap.
+        return text
     return text.translate(_MARKER_TABLE)
 
 
@@ -61,30 +67,21 @@ def parse_runs(marked: str) -> list[Run]:
     """Split marked text into runs; unbalanced markers are ignored rather than trusted."""
     runs: list[Run] = []
     active: list[Style] = []
-    buffer: list[str] = []
-
-    def flush() -> None:
-        if buffer:
-            runs.append(Run("".join(buffer), frozenset(active)))
-            buffer.clear()
-
-    for char in marked:
-        if char == BLOCK_BREAK:
-            flush()
+    # re.split with a group alternates text (even indexes) and single markers (odd indexes).
+    for index, piece in enumerate(_SPLIT_AT_MARKERS.split(marked)):
+        if index % 2 == 0:
+            if piece:
+                runs.append(Run(piece, frozenset(active)))
+        elif piece == BLOCK_BREAK:
             runs.append(Run(" ", block_break=True))
-        elif char in OPEN.values():
-            flush()
-            active.append(_BY_MARKER[char])
-        elif char in CLOSE.values():
-            flush()
-            style = _BY_MARKER[char]
+        elif piece in _OPENING:
+            active.append(_BY_MARKER[piece])
+        else:
+            style = _BY_MARKER[piece]
             if style in active:
                 active.reverse()
                 active.remove(style)
                 active.reverse()
-        else:
-            buffer.append(char)
-    flush()
     return runs
 
 

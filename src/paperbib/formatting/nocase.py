@@ -9,6 +9,7 @@ written.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -19,6 +20,8 @@ NOCASE_CLOSE = "</span>"
 
 _MICRO_SIGN = "\u00b5"
 _TOKENS = re.compile(r"(\s+)")
+_NOT_ASCII_LETTER = re.compile("[^A-Za-z]")
+_ASCII_DIGIT = re.compile("[0-9]")
 
 
 def protect_case(text: str) -> str:
@@ -36,8 +39,10 @@ def protect_case(text: str) -> str:
         if not token or token.isspace():
             out.append(token)
             continue
-        has_math = any(span_start < end and start < span_end for span_start, span_end in math_spans)
-        out.append(NOCASE_OPEN + token + NOCASE_CLOSE if has_math or needs_protection(token) else token)
+        has_math = bool(math_spans) and any(
+            span_start < end and start < span_end for span_start, span_end in math_spans
+        )
+        out.append(NOCASE_OPEN + token + NOCASE_CLOSE if has_math or _needs_protection_cached(token) else token)
     return "".join(out)
 
 
@@ -53,12 +58,23 @@ def _math_positions(text: str) -> list[tuple[int, str]]:
 
 def needs_protection(word: str) -> bool:
     """True for acronyms and mixed-case words (KV, LLMs, mW, GPT-2), and words with Greek letters or µ."""
+    if word.isascii():
+        # The same tests on ASCII, which has no Greek letters and no µ, without a loop per character.
+        ascii_letters = _NOT_ASCII_LETTER.sub("", word)
+        if not ascii_letters:
+            return False
+        rest = ascii_letters[1:]
+        return rest != rest.lower() or (ascii_letters[0].isupper() and _ASCII_DIGIT.search(word) is not None)
     letters = [char for char in word if char.isalpha()]
     if any(char == _MICRO_SIGN or _is_greek(char) for char in letters):
         return True
     if any(char.isupper() for char in letters[1:]):
         return True
     return bool(letters) and letters[0].isupper() and any(char.isdigit() for char in word)
+
+
+# Titles repeat most of their words, so each word is tested once.
+_needs_protection_cached = functools.lru_cache(maxsize=65536)(needs_protection)
 
 
 def _is_greek(char: str) -> bool:
