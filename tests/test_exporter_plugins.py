@@ -4,12 +4,14 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from conftest import PAPERS, ROOT
-from paperbib.exporters import available, get_exporter
+from paperbib import exporters
+from paperbib.exporters import GROUP, available, get_exporter
 
 PLUGIN_PACKAGE = ROOT / "tests" / "plugin_package"
 BUILT_IN = {"bibtex", "biblatex", "csl-json", "csl-yaml", "ris"}
@@ -42,6 +44,22 @@ def paperbib(plugin_path: Path, *arguments: str) -> subprocess.CompletedProcess[
     return subprocess.run(
         [sys.executable, "-m", "paperbib", *arguments], capture_output=True, text=True, env=environment
     )
+
+
+def test_built_in_table_matches_pyproject():
+    with open(ROOT / "pyproject.toml", "rb") as handle:
+        declared = tomllib.load(handle)["project"]["entry-points"][GROUP]
+    assert declared == exporters.BUILT_IN
+
+
+def test_export_skips_entry_point_scan():
+    # Loading a built-in exporter must not import importlib.metadata, which costs every export 15 ms or more.
+    code = (
+        "import sys; from paperbib.exporters import get_exporter; get_exporter('bibtex'); "
+        "print('importlib.metadata' in sys.modules)"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert completed.stdout.strip() == "False"
 
 
 def test_built_in_exporters_are_entry_points():
