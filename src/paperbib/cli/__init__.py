@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+import signal
+import threading
 from typing import Any
 
 import click
@@ -39,8 +41,28 @@ class LazyGroup(click.Group):
         """Run the command line; stdout failures are reported by ``common.guarded_stdout``."""
         from paperbib.cli.common import guarded_stdout
 
+        _exit_on_termination()
         with guarded_stdout():
             return super().main(*args, **kwargs)
+
+
+def _exit_on_termination() -> None:
+    """Turn SIGTERM and SIGHUP into SystemExit, so that a file being written is removed, as after Ctrl-C.
+
+    Python's default action for these signals ends the process at once, which leaves the temporary
+    file of an atomic write behind. The exit status is 128 plus the signal number, as the shell
+    reports it. A signal that the parent set to be ignored (nohup) stays ignored.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return  # signal handlers can be set only in the main thread
+
+    def leave(number: int, frame: object) -> None:
+        raise SystemExit(128 + number)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is signal.SIG_DFL:
+            signal.signal(number, leave)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

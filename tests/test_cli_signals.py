@@ -1,0 +1,54 @@
+"""A terminated export leaves no temporary file and keeps the old output."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from conftest import PAPERS
+
+# Sends the signal to its own process in the middle of writing the BibTeX, after some output.
+SCRIPT = """
+import os, signal, sys
+from paperbib.exporters import bibtex
+
+original = bibtex.BibtexExporter.write
+
+def write(self, records, options, out):
+    out.write("% partial output\\n")
+    out.flush()
+    os.kill(os.getpid(), getattr(signal, sys.argv[3]))
+    return original(self, records, options, out)
+
+bibtex.BibtexExporter.write = write
+from paperbib.cli import main
+main(["export", sys.argv[1], "-o", sys.argv[2]])
+"""
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_signal_during_export_cleans_up(tmp_path, name: str) -> None:
+    target = tmp_path / "papers.bib"
+    target.write_text("old content\n", encoding="utf-8")
+    completed = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(PAPERS), str(target), name], capture_output=True, text=True
+    )
+    assert completed.returncode == 128 + getattr(signal, name)
+    assert "Traceback" not in completed.stderr
+    assert target.read_text(encoding="utf-8") == "old content\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["papers.bib"]
+
+
+def test_ignored_hangup_stays_ignored(tmp_path) -> None:
+    # Under nohup, SIGHUP is ignored, and paperbib must not turn it back into an exit.
+    target = tmp_path / "papers.bib"
+    script = "import signal; signal.signal(signal.SIGHUP, signal.SIG_IGN)\n" + SCRIPT
+    completed = subprocess.run(
+        [sys.executable, "-c", script, str(PAPERS), str(target), "SIGHUP"], capture_output=True, text=True
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert target.read_text(encoding="utf-8").startswith("% partial output\n")
+    assert "@inproceedings{iclr2024-model-tells-discard," in target.read_text(encoding="utf-8")
