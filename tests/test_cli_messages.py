@@ -81,36 +81,42 @@ def test_cite_to_and_output_file(tmp_path):
     assert result.stdout == ""
 
 
+def test_format_old_file_spelling_still_works(tmp_path):
+    target = tmp_path / "refs.html"
+    result = run("format", QUIET, "--to", "html", "--file", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert 'class="csl-entry"' in target.read_text(encoding="utf-8")
+    assert "paperbib: deprecated: --file FILE; write -o/--output FILE instead" in result.stderr
+
+
 @pytest.mark.parametrize(
-    ("options", "note"),
+    "options",
     [
-        (["--output", "html", "-o", "TARGET"], "deprecated: --output html as the output format; write --to html"),
-        (["--to", "html", "--file", "TARGET"], "paperbib: deprecated: --file FILE; write -o/--output FILE instead"),
+        ["-o", "html"],
+        ["--output", "html"],
+        ["--output", "html", "-o", "TARGET"],
+        ["--to", "latex", "-o", "latex"],
     ],
-    ids=["output-format", "file"],
+    ids=["short", "long", "old-readme-example", "with-to"],
 )
-def test_format_old_spellings_still_work(tmp_path, options, note):
+@pytest.mark.parametrize("command", ["format", "cite"])
+def test_format_name_as_file_is_usage_error(tmp_path, monkeypatch, command, options):
+    # Once --output named the format; a file called "html" would hide that mistake.
+    monkeypatch.chdir(tmp_path)
     target = tmp_path / "refs.html"
-    result = run("format", QUIET, *[str(target) if value == "TARGET" else value for value in options])
+    arguments = [str(target) if value == "TARGET" else value for value in options]
+    prefix = ["format", QUIET] if command == "format" else ["cite", "iclr2024-quiet-pruning-wide", "-i", QUIET]
+    result = run(*prefix, *arguments)
+    assert result.exit_code == 2
+    assert "is a format name: write --to" in result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == []
+
+
+def test_format_dot_slash_names_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("format", QUIET, "--to", "html", "-o", "./html")
     assert result.exit_code == 0, result.stderr
-    assert 'class="csl-entry"' in target.read_text(encoding="utf-8")
-    assert note in result.stderr
-    assert sum("deprecated" in line for line in result.stderr.splitlines()) == 1
-
-
-def test_cite_old_output_format_spelling():
-    result = run("cite", "iclr2024-quiet-pruning-wide", "-i", QUIET, "--style", "ieee", "--output", "latex")
-    assert result.exit_code == 0, result.stderr
-    assert result.stdout == "[1]\n"
-    assert "paperbib: deprecated: --output latex as the output format; write --to latex" in result.stderr
-
-
-def test_format_readme_example_old_spelling(tmp_path):
-    # The README once showed `--output html -o refs.html`: both values go to the same option now.
-    target = tmp_path / "refs.html"
-    result = run("format", QUIET, "--style", "ieee", "--output", "html", "-o", str(target))
-    assert result.exit_code == 0, result.stderr
-    assert 'class="csl-entry"' in target.read_text(encoding="utf-8")
+    assert 'class="csl-entry"' in (tmp_path / "html").read_text(encoding="utf-8")
 
 
 def test_format_two_output_files_is_usage_error(tmp_path):

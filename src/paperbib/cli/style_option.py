@@ -28,8 +28,8 @@ def style_option(function: Callable[..., Any]) -> Callable[..., Any]:
 def output_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--to FORMAT`` and ``-o/--output FILE`` as export has them, and the old ``--file FILE`` (hidden).
 
-    ``format`` and ``cite`` once took the format as ``--output FORMAT``; ``resolve_output`` keeps
-    that spelling working, so ``-o/--output`` collects every value it is given.
+    ``format`` and ``cite`` once took the format as ``--output FORMAT``. ``-o/--output`` collects
+    every value it is given, so that ``resolve_output`` can reject a format name given as a file.
     """
     from paperbib.cli.common import output_file_option
 
@@ -47,22 +47,21 @@ def output_options(function: Callable[..., Any]) -> Callable[..., Any]:
 def resolve_output(
     output_format: str | None, outputs: tuple[str, ...], legacy_file: str | None
 ) -> tuple[str, str | None]:
-    """Return the output format and file from ``--to``, ``-o/--output`` and the deprecated spellings.
+    """Return the output format and file from ``--to``, ``-o/--output`` and the deprecated ``--file``.
 
-    Without ``--to``, an ``--output`` value that is a format name (``--output html``) is the old
-    spelling of ``--to``; ``-o ./html`` names a file called html.
+    A file name that is a format name (``-o html``, or ``--output html`` as the format was once
+    given) is a usage error: click cannot tell ``-o`` from ``--output``, and writing a file called
+    html where HTML on stdout was meant would go unnoticed. ``-o ./html`` names such a file.
     """
     from paperbib.cli.common import deprecation_note
 
     files = list(outputs)
-    if output_format is None:
-        old_formats = [value for value in files if value in OUTPUT_FORMATS]
-        if old_formats:
-            output_format = old_formats[-1]
-            deprecation_note(
-                f"--output {output_format} as the output format", f"--to {output_format} (-o/--output names the file)"
+    for value in files:
+        if value in OUTPUT_FORMATS:
+            raise click.UsageError(
+                f"-o/--output names the output file, and {value!r} is a format name: write --to {value}"
+                f" for {value} output, or -o ./{value} for a file called {value}"
             )
-            files = [value for value in files if value not in OUTPUT_FORMATS]
     if legacy_file is not None:
         deprecation_note("--file FILE", "-o/--output FILE")
         files.append(legacy_file)
