@@ -22,7 +22,7 @@ from paperbib import identifiers
 from paperbib.diagnostics import Diagnostic
 from paperbib.exporters.base import ExportOptions
 from paperbib.exporters.kept_fields import merge_kept_fields
-from paperbib.latex import LATEX, Conversion, ConvertedValue, _convert_word, _piece
+from paperbib.latex import LATEX, Conversion, ConvertedValue, _convert_word, _piece, escape_math
 from paperbib.model import Author, Identifiers, Link, Record
 from paperbib.reader import authors
 
@@ -121,7 +121,7 @@ def title_to_latex(text: str, mode: str = LATEX, protect_words: bool = True) -> 
     out: list[str] = []
     for is_math, chunk in split_math(unicodedata.normalize("NFC", text)):
         if is_math:
-            out.append("{" + chunk + "}")
+            out.append("{" + escape_math(chunk) + "}")
             continue
         for token in re.split(r"(\s+)", chunk):
             if not token:

@@ -95,6 +95,11 @@ def test_latex_escapes_specials_and_keeps_math() -> None:
     assert r"\emph{V}" in written
 
 
+def test_latex_escapes_specials_inside_math() -> None:
+    written = LatexWriter().entry(r"Keeping $50%$ of $a & b$ and $k \% m$", ())
+    assert written == r"Keeping $50\%$ of $a \& b$ and $k \% m$"
+
+
 def test_latex_url_escapes_percent_and_hash() -> None:
     written = LatexWriter().entry("x https://a.org/a%20b#c", ("https://a.org/a%20b#c",))
     assert written == r"x \url{https://a.org/a\%20b\#c}"
@@ -109,7 +114,8 @@ def test_unknown_writer_name() -> None:
 def test_latex_output_compiles(tmp_path: Path) -> None:
     pdflatex = require_tool("pdflatex")
     bodies = []
-    for name in ("ampersand.md", "percent.md", "math.md", "greek.md", "urls.md", "punctuation.md", "braces.md"):
+    names = ("ampersand.md", "percent.md", "math.md", "math_specials.md", "greek.md", "urls.md", "punctuation.md")
+    for name in (*names, "braces.md"):
         bodies.append(Formatter("ieee", "latex").bibliography(load_tricky(name).records).text)
         bodies.append(Formatter("plain", "latex").bibliography(load_tricky(name).records).text)
     document = (

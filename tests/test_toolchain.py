@@ -23,6 +23,7 @@ PDFLATEX_FIXTURES = [
     "braces.md",
     "acronyms.md",
     "math.md",
+    "math_specials.md",
     "greek.md",
     "emoji.md",
     "typography.md",
@@ -82,6 +83,17 @@ def test_tricky_inputs_validate_with_biber(fixture, tmp_path):
         ]
         return
     assert unexpected == []
+
+
+def test_math_specials_are_escaped(tmp_path):
+    bibliography = load_tricky("math_specials.md")
+    text = bib_text(bibliography)
+    assert "{$50\\%$}" in text
+    assert "{$a \\& b$}" in text
+    assert "{$\\#$}" in text
+    assert "{$k \\% m$}" in text
+    run = compile_bibtex(tmp_path, text)
+    assert "Keeping" in run.bbl
 
 
 def test_acronyms_keep_capitals_in_plain_style(tmp_path):

@@ -101,6 +101,17 @@ def title_to_latex(text: str, mode: str = LATEX, protect_words: bool = True) -> 
     return Conversion(value, list(dropped), list(needs_unicode_engine))
 
 
+# %, & and # not already escaped: in math, % starts a comment and & and # stop pdflatex with an error.
+_MATH_SPECIALS = re.compile(r"(?<!\\)((?:\\\\)*)([%&#])")
+
+
+def escape_math(math: str) -> str:
+    """Return a ``$...$`` span as written, with ``%``, ``&`` and ``#`` escaped unless they already are."""
+    if "%" not in math and "&" not in math and "#" not in math:
+        return math
+    return _MATH_SPECIALS.sub(r"\1\\\2", math)
+
+
 def escape_text(text: str) -> str:
     """Escape LaTeX specials in free text such as a note, without case protection."""
     text = unicodedata.normalize("NFC", text)
@@ -132,7 +143,7 @@ def convert_value(text: str, mode: str = LATEX, protect_words: bool = True) -> C
         out: list[str] = []
         for is_math, chunk in split_math(text):
             if is_math:
-                out.append("{" + chunk + "}")
+                out.append("{" + escape_math(chunk) + "}")
             else:
                 out.append(_convert_text(chunk, mode, dropped, needs_unicode_engine, protect_words))
         value = "".join(out)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from paperbib.formatting.markup import Style, parse_runs
-from paperbib.latex import escape_text
+from paperbib.latex import escape_math, escape_text
 from paperbib.text import split_math
 from paperbib.urls import normalise_url
 
@@ -173,7 +173,7 @@ class LatexWriter(Writer):
 
     def escape(self, text: str) -> str:
         # Math spans stay TeX, as in the BibTeX export; everything else is escaped the same way.
-        return "".join(chunk if is_math else escape_text(chunk) for is_math, chunk in split_math(text))
+        return "".join(escape_math(chunk) if is_math else escape_text(chunk) for is_math, chunk in split_math(text))
 
     def link(self, url: str) -> str:
         # Inside \url, % and # must be escaped when the command is an argument of another one.
