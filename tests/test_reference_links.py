@@ -193,3 +193,54 @@ def test_reference_images_are_no_links():
     (record,) = read_markdown(Source("list.md", text)).records
     assert record.title == "Starred Title"
     assert [link.url for link in record.links] == ["https://x.org/s"]
+
+
+def _read(text: str):
+    return read_markdown(Source("list.md", text))
+
+
+def test_definitions_in_code_blocks_are_ignored():
+    text = (
+        "## ICLR-2024\n\n- Sparse Heads [[paper][p1]]\n\n"
+        "```markdown\n[p1]: https://example.org/from-a-code-example\n```\n\n"
+        "~~~\n[p1]: https://example.org/from-a-tilde-block\n~~~\n\n"
+        "<!--\n[p1]: https://example.org/from-a-comment\n-->\n\n"
+        "[p1]: https://openreview.net/forum?id=real\n"
+    )
+    result = _read(text)
+    (record,) = result.records
+    assert [link.url for link in record.links] == ["https://openreview.net/forum?id=real"]
+
+
+def test_definition_in_code_block_alone_is_undefined():
+    text = "## ICLR-2024\n\n- Sparse Heads [[paper][p1]]\n\n```\n[p1]: https://example.org/code\n```\n"
+    result = _read(text)
+    (record,) = result.records
+    assert record.links == []
+    assert Code.MALFORMED_LINK in [diagnostic.code for diagnostic in result.diagnostics]
+
+
+def test_definition_url_on_next_line():
+    text = (
+        "## ICLR-2024\n\n- First Paper [[paper](https://a.org/first)]\n"
+        "- Second Paper [[paper][ml]]\n\n"
+        '[ml]:\n  https://openreview.net/forum?id=second\n  "Second paper on OpenReview"\n'
+    )
+    result = _read(text)
+    first, second = result.records
+    assert [link.url for link in first.links] == ["https://a.org/first"]
+    assert first.note == ""
+    assert [link.url for link in second.links] == ["https://openreview.net/forum?id=second"]
+    assert second.note == ""
+    assert result.diagnostics == []
+
+
+def test_definition_title_on_next_line():
+    text = (
+        "## ICLR-2024\n\n- Only Paper [[paper][ml]]\n"
+        "  [ml]: https://openreview.net/forum?id=only\n  (Its OpenReview page)\n"
+    )
+    result = _read(text)
+    (record,) = result.records
+    assert [link.url for link in record.links] == ["https://openreview.net/forum?id=only"]
+    assert record.note == ""

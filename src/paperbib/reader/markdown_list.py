@@ -43,6 +43,8 @@ _HEADING = re.compile(r"^ {0,3}(?P<marks>#{1,6})(?:[ \t]+(?P<text>.*))?$")
 # "  - ##### Quantization": a heading written inside a list item.
 _ITEM_HEADING = re.compile(r"^[ \t]*[-*+][ \t]+(?P<marks>#{1,6})[ \t]+(?P<text>.*)$")
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d{1,4}[.)])(?:[ \t]+(?P<content>.*))?$")
+# A line that holds only the title of the link definition above it: "title", 'title' or (title).
+_DEFINITION_TITLE = re.compile(r"""^ {0,3}(?:"[^"]*"|'[^']*'|\([^)]*\))\s*$""")
 _FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
 _REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\]]+)\]:\s*<?(?P<url>[^\s>]*)>?")
 _BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)(?P<text>[^*_]+?)(?:\*\*|__)\s*:?\s*$")
@@ -137,6 +139,7 @@ class _Reader:
         self.stack: list[_Section] = []
         # The year, venue and resource section that the stack gives; None after the stack changes.
         self.context: tuple[int | None, str | None, _Section | None] | None = None
+        self.definition_lines: set[int] = set()  # lines that continue a [label]: url definition
         self.references = self._collect_references()
         self.open: _Open | None = None
         self.entries: dict[int, Entry] = {}
@@ -171,13 +174,45 @@ class _Reader:
             )
 
     def _collect_references(self) -> dict[str, str]:
+        """Return the list's ``[label]: url`` definitions, leaving out fenced code and HTML comments.
+
+        As in CommonMark, the URL may stand on the line after the label, and a title in quotes or
+        parentheses on the line after the URL. Those lines are added to ``definition_lines``, so
+        that they are not read as text of the paper above them.
+        """
         references: dict[str, str] = {}
-        for line in self.lines:
+        lines = self.lines
+        fence: str | None = None
+        in_comment = False
+        for index, line in enumerate(lines):
+            if fence is not None:
+                if line.strip().startswith(fence):
+                    fence = None
+                continue
+            if in_comment:
+                in_comment = "-->" not in line
+                continue
+            fence_match = _FENCE.match(line)
+            if fence_match:
+                fence = fence_match.group("fence")
+                continue
+            stripped = line.strip()
+            if stripped.startswith("<!--"):
+                in_comment = "-->" not in stripped[4:]
+                continue
             if "]:" not in line:
                 continue
             match = _REFERENCE_DEFINITION.match(line)
-            if match and match.group("label") != "//":
-                references.setdefault(reference_label(match.group("label")), match.group("url"))
+            if not match or match.group("label") == "//":
+                continue
+            url, last = match.group("url"), index
+            if not url and not line[match.end() :].strip() and index + 1 < len(lines) and lines[index + 1].strip():
+                url = lines[index + 1].split()[0].strip("<>")
+                last = index + 1
+                self.definition_lines.add(last)
+            if last + 1 < len(lines) and _DEFINITION_TITLE.match(lines[last + 1]):
+                self.definition_lines.add(last + 1)
+            references.setdefault(reference_label(match.group("label")), url)
         return references
 
     # -- the line loop -------------------------------------------------------------------------------
@@ -216,6 +251,9 @@ class _Reader:
             if stripped.startswith("<!--"):
                 roles[index] = LineRole.CODE
                 in_comment = "-->" not in stripped[4:]
+                continue
+            if index in self.definition_lines:
+                roles[index] = LineRole.PROSE
                 continue
             location = Location(self.source.name, index + 1)
             if table is not None:
