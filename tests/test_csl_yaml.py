@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from exports import export_text, inputs, load_input, pandoc_path
+from paperbib.exporters.csl_yaml import _dump
 
 
 @pytest.mark.parametrize("path", inputs(), ids=lambda path: path.name)
@@ -62,3 +63,24 @@ def test_pandoc_citeproc_with_yaml_bibliography(papers, tmp_path):
     output = " ".join(run.stdout.split()).casefold()
     assert first.title.casefold() in output
     assert last.title.casefold() in output
+
+
+@pytest.mark.parametrize(
+    "titles",
+    [
+        ["🚀 Rocket Pruning ✨"],
+        ["Escapes like \\U0001F680 in YAML"],
+        ["Escapes like \\U0001F680 in YAML", "🚀 Rocket Pruning"],
+        ["Backslash pair \\\\U0001F680 and 🦙"],
+    ],
+    ids=["emoji", "escape-text", "both", "backslash-pair"],
+)
+def test_csl_yaml_keeps_text_and_writes_emoji_plainly(titles):
+    items = [{"id": f"k{number}", "type": "article", "title": title} for number, title in enumerate(titles)]
+    text = _dump(items)
+    assert yaml.safe_load(text) == items
+    for title in titles:
+        if "\\" not in title:
+            assert title in text
+    assert "\\U0001F999" not in text  # the llama of the last case
+    assert "\\U0001F680 Rocket" not in text
