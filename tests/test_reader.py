@@ -304,3 +304,22 @@ def test_heading_year_against_arxiv_year():
     assert sorted(notes) == [2, 3, 5]
     assert "year 2015 taken from arXiv ID 1503.02531, not 2023" in notes[2]
     assert "heading gives year 2023, arXiv ID 2212.00001 gives 2022" in notes[5]
+
+
+def test_link_syntax_in_code_span_stays_in_title():
+    result = read_text(
+        "## ICLR-2024\n\n- Using `[x](y)` Syntax in Titles [[paper](https://a.org/p)]\n"
+        "- The ``[[a](b)]`` Group Form [[paper](https://a.org/q)]\n"
+        "- Unclosed ` Tick [[paper](https://a.org/r)]\n"
+    )
+    assert [record.title for record in result.records] == [
+        "Using `[x](y)` Syntax in Titles",
+        "The ``[[a](b)]`` Group Form",
+        "Unclosed ` Tick",
+    ]
+    assert [[link.url for link in record.links] for record in result.records] == [
+        ["https://a.org/p"],
+        ["https://a.org/q"],
+        ["https://a.org/r"],
+    ]
+    assert result.diagnostics == []

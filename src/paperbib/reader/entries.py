@@ -32,6 +32,7 @@ from paperbib.reader.links import (
     PLAIN,
     REFERENCE,
     LinkToken,
+    mask_code_spans,
     reference_label,
     scan_links,
 )
@@ -207,7 +208,7 @@ def _cut_link_debris(title: str, entry: Entry) -> str:
     They are left when a bracket or parenthesis of a link is missing, so that no link was read. A cut
     adds a warning to ``entry``. ``title`` still has its backslash escapes, which the pattern skips.
     """
-    match = _LINK_DEBRIS.search(title)
+    match = _LINK_DEBRIS.search(mask_code_spans(title) if "`" in title else title)
     if match is None:
         return title
     cut = match.start()

@@ -25,7 +25,8 @@ _BARE_URL = re.compile(
     r"<(?P<url>https?://[^\s<>]+)>|\((?P<url3>https?://[^\s()<>]+)\)|(?P<url2>https?://[^\s<>\[\]]*[^\s<>\[\].,;:!?)\"'])"
 )
 # Characters where a link can start; the scanner jumps from one to the next.
-_CANDIDATE = re.compile(r"[\\\[!<(]|https?://")
+_CANDIDATE = re.compile(r"[\\\[!<(`]|https?://")
+_BACKTICKS = re.compile(r"`+")
 _NESTED_URL = re.compile(r"^\[[^\]]*\]\((?P<url>[^)]*)\)$")
 # The common [[label](url)] group, not followed by "(", with no bracket or backslash in the label and
 # no bracket, backslash, parenthesis, white space, "<" or ">" in the URL. _link_at returns the same
@@ -72,6 +73,10 @@ def scan_links(text: str, references: Mapping[str, str] | None = None) -> list[L
         if char == "\\":
             i += 2
             continue
+        if char == "`":
+            # A code span, as in CommonMark: its text is code, so brackets in it are no link.
+            i = _code_span_end(text, i)
+            continue
         if char == "!" and text.startswith("![", i):
             token = _image_at(text, i)
             if token is None:
@@ -103,6 +108,36 @@ def scan_links(text: str, references: Mapping[str, str] | None = None) -> list[L
                 continue
         i += 1
     return tokens
+
+
+def mask_code_spans(text: str) -> str:
+    """Return ``text`` with the inside of each code span replaced by spaces, so that offsets stay."""
+    out: list[str] = []
+    position = 0  # the end of the text copied to out
+    span_end = 0  # the end of the last code span, closing backticks included
+    for opening in _BACKTICKS.finditer(text):
+        if opening.start() < span_end:
+            continue
+        end = _code_span_end(text, opening.start())
+        if end == opening.end():
+            continue  # backticks that close no span are text
+        inner_start, inner_end = opening.end(), end - len(opening.group())
+        out.append(text[position:inner_start])
+        out.append(" " * (inner_end - inner_start))
+        position, span_end = inner_end, end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _code_span_end(text: str, start: int) -> int:
+    """Return the index after the code span that opens at ``start``, or after its backticks if none closes."""
+    opening = _BACKTICKS.match(text, start)
+    assert opening is not None
+    length = len(opening.group())
+    for closing in _BACKTICKS.finditer(text, opening.end()):
+        if len(closing.group()) == length:
+            return closing.end()
+    return opening.end()
 
 
 def _destination(text: str, open_index: int) -> tuple[str, int] | None:
