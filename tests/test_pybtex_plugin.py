@@ -83,6 +83,28 @@ def test_plugin_input_error_is_pybtex_error():
         pybtex.database.parse_file(str(TRICKY / "latin1.md"))
 
 
+def test_plugin_list_without_papers_is_error(tmp_path):
+    path = tmp_path / "nopapers.md"
+    path.write_text("# Notes\n\nNothing here but prose.\n", encoding="utf-8")
+    with pytest.raises(PybtexError, match=r"nopapers\.md: no papers found \(0 lines skipped\)"):
+        pybtex.database.parse_file(str(path))
+    with pytest.raises(PybtexError, match="no papers found"):
+        pybtex.database.parse_string("# Notes\n", "markdown")
+
+
+def test_pybtex_convert_list_without_papers_fails(tmp_path):
+    path = tmp_path / "nopapers.md"
+    path.write_text("# Notes\n\nNothing here but prose.\n", encoding="utf-8")
+    output = tmp_path / "out.bib"
+    completed = subprocess.run(
+        [pybtex_command("pybtex-convert"), str(path), str(output)], capture_output=True, text=True
+    )
+    assert completed.returncode != 0
+    assert "no papers found" in completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert not output.exists()
+
+
 def test_plugin_logs_findings(caplog):
     with caplog.at_level(logging.WARNING, logger="paperbib.pybtex_plugin"):
         pybtex.database.parse_file(str(TRICKY / "missing_year.md"))

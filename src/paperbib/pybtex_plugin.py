@@ -27,6 +27,7 @@ from paperbib.diagnostics import Diagnostic, Severity
 from paperbib.errors import PaperbibError
 from paperbib.exporters.base import ExportOptions
 from paperbib.exporters.bibtex import bibtex_fields, bibtex_name, entry_type
+from paperbib.messages import plural
 from paperbib.model import Record
 from paperbib.pipeline import Bibliography, load, process
 from paperbib.reader.markdown_list import read_markdown
@@ -78,6 +79,10 @@ class MarkdownParser(BaseParser):
             self.data.add_entry(record.key, to_entry(record, diagnostics))
         for diagnostic in diagnostics:
             _log(diagnostic)
+        if not bibliography.records:
+            # As in paperbib export: an empty bibliography from a list is a mistake, not a result.
+            skipped = plural(len(bibliography.skipped), "line")
+            raise PybtexError(f"{self.filename}: no papers found ({skipped} skipped)")
         return self.data
 
 
