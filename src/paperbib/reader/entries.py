@@ -68,7 +68,8 @@ _ARXIV_TAIL = re.compile(
 _YEAR_TOKEN = re.compile(r"^(?:(?:19|20)\d{2}|['’]\d{2})$")
 _BOLD_TITLE = re.compile(r"^\s*(?:\*\*|__)(?P<title>[^*_]{2,}?)(?:\*\*|__)(?P<rest>.*)$")
 _SPACE_OR_BREAK = re.compile(r"\s+|<br\s*/?>|\*\*(?=\[)", re.IGNORECASE)
-_NOTE_ONLY = re.compile(r"^[\s|,;:·•\-–—]*$")
+# Text between links that carries no note: separators and white space only.
+NOTE_ONLY = re.compile(r"^[\s|,;:·•\-–—]*$")
 # Remains of a link whose bracket or parenthesis is missing, as they are left in a title.
 _LINK_DEBRIS = re.compile(r"(?<!\\)(?:\[\[|\]\(|\)\]|\]\]|\[\s*$)|^\s*\]")
 
@@ -385,7 +386,7 @@ def _collect_after_title(
     kept = [segment.strip() for segment in segments]
     if kept and not kept[0] and entry.title:
         kept = kept[1:]
-    return [segment for segment in kept if not _NOTE_ONLY.match(segment)] if entry.title else _first_kept(kept)
+    return [segment for segment in kept if not NOTE_ONLY.match(segment)] if entry.title else _first_kept(kept)
 
 
 def _undefined_reference(token: LinkToken) -> tuple[Code, Severity, str]:
@@ -400,7 +401,7 @@ def _first_kept(segments: list[str]) -> list[str]:
     """Keep the first segment even when empty (it is the title); drop other empty segments."""
     if not segments:
         return []
-    return [segments[0], *(segment for segment in segments[1:] if not _NOTE_ONLY.match(segment))]
+    return [segments[0], *(segment for segment in segments[1:] if not NOTE_ONLY.match(segment))]
 
 
 def _read_segment(segment: str, entry: Entry, catalogue: Catalogue) -> None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 
 from paperbib.model import Link
-from paperbib.reader.entries import _NOTE_ONLY, Entry, read_segments
+from paperbib.reader.entries import NOTE_ONLY, Entry, read_segments
 from paperbib.text import may_contain_inline_markup
 from paperbib.venues import Catalogue
 
@@ -58,6 +58,6 @@ def parse_plain_entry(content: str, catalogue: Catalogue) -> Entry | None:
     segments = [title.strip()]
     if rest is not None:
         rest = rest.strip()
-        if not _NOTE_ONLY.match(rest):
+        if not NOTE_ONLY.match(rest):
             segments.append(rest)
     return read_segments(entry, segments, False, catalogue)
