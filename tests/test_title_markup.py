@@ -152,3 +152,16 @@ def test_quick_markup_test_misses_nothing(text):
     # Text that the quick tests let through unparsed must come out of the parser unchanged.
     if not may_contain_inline_markup(text):
         assert parse_and_remove_emphasis(text) == text
+
+
+def test_note_markup_removed_like_title():
+    result = read_markdown(
+        Source(
+            "list.md",
+            "## ICLR-2024\n\n"
+            "- A Paper [[paper](https://a.org/p)] **Oral** &amp; spotlight, see `a*b*c` and snake_case\n"
+            "  - Best paper _finalist_ &lt;3\n",
+        )
+    )
+    (record,) = result.records
+    assert record.note == "Oral & spotlight, see `a*b*c` and snake_case; Best paper finalist <3"

@@ -35,7 +35,7 @@ from paperbib.reader.sections import (
 from paperbib.reader.tables import TableHeader, is_delimiter_row, parse_header, parse_row, split_row
 from paperbib.reader.venue_text import is_venue_like, names_venue_kind, parse_venue_text
 from paperbib.source import Source
-from paperbib.text import ANY_CONTROL_CHARACTER, remove_control_characters
+from paperbib.text import ANY_CONTROL_CHARACTER, remove_control_characters, remove_emphasis
 from paperbib.urls import is_valid_url
 from paperbib.venues import Catalogue, default_catalogue
 
@@ -573,6 +573,9 @@ class _Reader:
         """Fill years from arXiv IDs and report links, venues and years that are missing or invalid."""
         add = self.result.diagnostics.append
         for record in self.result.records:
+            if record.note:
+                # Notes gather text from several lines, so their markup is removed once, here.
+                record.note = remove_emphasis(record.note)
             entry = self.entries.get(id(record))
             location = record.location
             for code, severity, message in entry.problems if entry else ():
