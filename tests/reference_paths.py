@@ -259,13 +259,13 @@ def match_bracket(text: str, open_index: int, opening: str, closing: str) -> int
 def export_text(name: str, records: list[Record], options: ExportOptions) -> tuple[str, list[Diagnostic]]:
     """Return the text and findings of exporter ``name`` built whole, as before the exporters wrote to a stream."""
     from paperbib import __version__
-    from paperbib.exporters import biblatex, bibtex, csl_json, ris
+    from paperbib.exporters import biblatex, bibtex, csl_json, csl_yaml, ris
 
     if name == "csl-json":
         items = [csl_json.csl_item(record, options) for record in records]
         return json.dumps(items, ensure_ascii=False, indent=2) + "\n", []
     if name == "csl-yaml":
-        document = {"references": [csl_json.csl_item(record, options) for record in records]}
+        document = {"references": [csl_yaml._literal(csl_json.csl_item(record, options)) for record in records]}
         body = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False)
         return f"---\n{body}...\n", []
     if name == "ris":

@@ -3,6 +3,10 @@
 The file is one YAML document with a ``references`` list, framed by ``---`` and ``...``. That is
 the form pandoc reads with ``--bibliography refs.yaml``, and also a Markdown metadata block, so
 ``pandoc refs.yaml -f markdown -t csljson`` converts it back to CSL-JSON.
+
+pandoc reads every string of such a block as Markdown. So that a title such as ``A *literal* star``
+or ``Don't`` reads back as written, the characters that Markdown or pandoc's smart punctuation
+would interpret are escaped with a backslash, as pandoc itself does when it writes CSL YAML.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ class CslYamlExporter:
             if empty:
                 out.write("references:\n")
                 empty = False
-            batch.append(csl_item(record, options))
+            batch.append(_literal(csl_item(record, options)))
             if len(batch) == _BATCH_ITEMS:
                 out.write(_dump(batch))
                 batch.clear()
@@ -59,6 +63,43 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _QUOTED_LINE = re.compile(r'^(?P<head>[ -]*(?:[A-Za-z0-9_-]+: )?)"(?P<body>.*)"$', re.MULTILINE)
 # A \U escape, unless a backslash escapes its own backslash.
 _WIDE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\U([0-9A-Fa-f]{8})")
+
+
+# Characters with a Markdown or pandoc meaning anywhere in a line: emphasis, code, links, raw HTML,
+# math, sub- and superscript, citations, smart quotes, the dashes and ellipsis of runs of - or .,
+# and a period before a space, after which pandoc puts a no-break space when it ends "vs." or "e.g.".
+_MARKDOWN_SPECIAL = re.compile(r"""[\\`*_\[\]<>$~^@'"]|-(?=-)|(?<=-)-|\.(?=[. ])|(?<=\.)\.""")
+# Characters that start a block at the beginning of a line: a heading, quote, list item, numbered item.
+_BLOCK_START = re.compile(r"^(?:[#>+-]|\d+(?=[.)]))", re.MULTILINE)
+# An entity reference such as &amp;, which pandoc would decode.
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+
+
+def markdown_literal(text: str) -> str:
+    """Return ``text`` escaped so that pandoc's Markdown reader gives ``text`` back unchanged.
+
+    A line break becomes a backslash before it, Markdown's hard line break, because pandoc would
+    join the lines with a space.
+    """
+    text = _ENTITY.sub(r"\\&", _MARKDOWN_SPECIAL.sub(r"\\\g<0>", text))
+    text = _BLOCK_START.sub(_escape_block_start, text)
+    return text.replace("\n", "\\\n")
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    marker = match.group()
+    return marker + "\\" if marker[0].isdigit() else "\\" + marker
+
+
+def _literal(value: Any) -> Any:
+    """Return ``value`` with every string in it passed through :func:`markdown_literal`."""
+    if isinstance(value, str):
+        return markdown_literal(value)
+    if isinstance(value, dict):
+        return {key: _literal(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_literal(item) for item in value]
+    return value
 
 
 def _dump(value: object) -> str:
