@@ -66,8 +66,8 @@ _WIDE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\U([0-9A-Fa-f]{8})")
 
 
 # Characters with a Markdown or pandoc meaning anywhere in a line: emphasis, code, links, raw HTML,
-# math, sub- and superscript, citations, smart quotes, the dashes and ellipsis of runs of - or .,
-# and a period before a space, after which pandoc puts a no-break space when it ends "vs." or "e.g.".
+# math, sub- and superscript, citations, smart quotes, and the dashes and ellipsis of runs of - or .
+# A period before a space is escaped too, because after "vs." or "e.g." pandoc adds a no-break space.
 _MARKDOWN_SPECIAL = re.compile(r"""[\\`*_\[\]<>$~^@'"]|-(?=-)|(?<=-)-|\.(?=[. ])|(?<=\.)\.""")
 # Characters that start a block at the beginning of a line: a heading, quote, list item, numbered item.
 _BLOCK_START = re.compile(r"^(?:[#>+-]|\d+(?=[.)]))", re.MULTILINE)
