@@ -216,16 +216,17 @@ def _cut_link_debris(title: str, entry: Entry) -> str:
     if match.group() == "](":
         opening = title.rfind("[", 0, cut)
         cut = opening if opening >= 0 else cut
-    shown, kept = unescape_markdown(title), unescape_markdown(title[:cut].rstrip(" -–—:|,;"))
+    cut_title = title[:cut].rstrip(" -–—:|,;")
+    original = quote(unescape_markdown(title))
     entry.problems.append(
         (
             Code.MALFORMED_LINK,
             Severity.WARNING,
-            f"title {quote(shown)} contains a broken link; it is cut to {quote(kept)},"
+            f"title {original} contains a broken link; it is cut to {quote(unescape_markdown(cut_title))},"
             " so check the brackets of the line",
         )
     )
-    return title[:cut].rstrip(" -–—:|,;")
+    return cut_title
 
 
 def _take_leading_venue(text: str, entry: Entry, catalogue: Catalogue, tokens: list[LinkToken] | None) -> str:
