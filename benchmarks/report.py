@@ -66,7 +66,7 @@ def render_page(results: dict[str, dict[str, object]]) -> str:
     for name, result in results.items():
         start = ", ".join(str(value) for value in result["machine"]["load_average_at_start"])  # type: ignore[index]
         end = ", ".join(str(value) for value in result.get("load_average_at_end", ["?"]))  # type: ignore[union-attr]
-        loads.append(f"{name.removeprefix('bench_')} {start} at the start and {end} at the end")
+        loads.append(f"  - {name.removeprefix('bench_')}: {start} at the start, {end} at the end")
     lines = [
         "# Benchmarks",
         "",
@@ -82,7 +82,8 @@ def render_page(results: dict[str, dict[str, object]]) -> str:
         f"- CPU: {machine['cpu_model']}",
         f"- cores: {machine['cores']} ({machine['usable_cores']} usable by the benchmark)",
         f"- Python: {machine['python']} on {machine['platform']}",
-        "- load average (1, 5, 15 min) of each benchmark: " + "; ".join(loads),
+        "- load average (1, 5, 15 min) of each benchmark:",
+        *loads,
         "",
         "The load average matters: other processes on the machine slow the wall-clock figures down.",
         "",
