@@ -331,7 +331,7 @@ def test_sources_option_limits_requests(workdir, api):
 
 def test_unknown_source_rejected(workdir, api):
     result = run_enrich(workdir, api, "--source", "arxiv,scholar")
-    assert result.exit_code == 2  # a usage error, as the help says
+    assert result.exit_code == 2  # a usage error, as the help documents
     assert "unknown source 'scholar'" in result.stderr
 
 

@@ -14,7 +14,7 @@ from paperbib.source import Source, read_source
 
 FIXTURE = FIXTURES / "layouts" / "reference_links.md"
 
-# title -> (line, URL of the paper link or None, labels of all links)
+# Each title of the fixture, with its line, the URL of its paper link (None without one) and its link labels.
 EXPECTED = {
     "Sparse Routing Tables": (4, "https://openreview.net/forum?id=srpaper", ["paper", "code"]),
     "Pruned Attention Heads": (5, "https://openreview.net/forum?id=prunedheads", ["paper"]),

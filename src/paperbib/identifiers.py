@@ -39,7 +39,7 @@ def arxiv_id_from_url(url: str) -> str | None:
 
 
 def arxiv_id_in_url(url: str) -> str | None:
-    """Return what stands in the place of the arXiv ID in an arXiv URL or DOI, valid or not."""
+    """Return the text in the place of the arXiv ID in an arXiv URL or DOI, valid or not."""
     match = _ARXIV_URL.match(url.strip())
     if match:
         return match.group("id")

@@ -14,16 +14,19 @@ _MARKDOWN_ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _ASCII_SPACE_NOT_BLANK = re.compile(r"[\t\n\r\f\v]")
 _ASCII_KEPT_MARKS = "#$+<=>^`|~"
-# The comparison form of each ASCII character for normalise_title: letters in lowercase, digits as they are,
-# kept marks with a space on each side, and a space for everything else.
-_ASCII_COMPARISON_FORM = str.maketrans(
-    {
-        chr(code): (
-            chr(code).lower() if chr(code).isalnum() else f" {chr(code)} " if chr(code) in _ASCII_KEPT_MARKS else " "
-        )
-        for code in range(128)
-    }
-)
+
+
+def _comparison_form(character: str) -> str:
+    """Return the form of an ASCII character in normalise_title: letters in lowercase, digits as they
+    are, kept marks with a space on each side, and a space for everything else."""
+    if character.isalnum():
+        return character.lower()
+    if character in _ASCII_KEPT_MARKS:
+        return f" {character} "
+    return " "
+
+
+_ASCII_COMPARISON_FORM = str.maketrans({chr(code): _comparison_form(chr(code)) for code in range(128)})
 
 
 # Terminal escape sequences (ESC [ ... final byte, and ESC with one character), then C0 and C1 control

@@ -38,8 +38,8 @@ class StdoutError(Exception):
 class _StdoutBytes(io.RawIOBase):
     """The bytes of stdout, passed on to ``target`` and flushed at once.
 
-    The first failed write raises StdoutError; later writes are dropped, so that flushing the
-    text left in buffers while the error is reported does not fail a second time.
+    The first failed write raises StdoutError. Later writes are dropped, so that flushing the text
+    left in buffers while the error is reported does not fail a second time.
     """
 
     def __init__(self, target: BinaryIO | None) -> None:
@@ -77,7 +77,7 @@ class _StdoutBytes(io.RawIOBase):
 def guarded_stdout() -> Iterator[None]:
     """Run a command with stdout as UTF-8 text, and report a failed write to stdout in one place.
 
-    stdout is UTF-8 whatever the locale or PYTHONIOENCODING says, as ``format`` output always was.
+    stdout is UTF-8 whatever the locale or PYTHONIOENCODING sets, as ``format`` output always was.
     A broken pipe ends the run quietly with BROKEN_PIPE_STATUS. A closed stdout (``>&-``) or a
     failed write (``> /dev/full``) prints one ``Error:`` line and exits with status 1.
     """
@@ -110,7 +110,7 @@ def guarded_stdout() -> Iterator[None]:
 
 
 def _silence(stream: TextIO | None) -> None:
-    """Point the file descriptor of ``stream`` at /dev/null, so that Python's flush at exit cannot fail again."""
+    """Point the file descriptor of ``stream`` at /dev/null, so that Python's flush at exit writes nowhere."""
     if stream is None:
         return
     try:

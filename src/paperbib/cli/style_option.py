@@ -50,8 +50,8 @@ def resolve_output(
     """Return the output format and file from ``--to``, ``-o/--output`` and the deprecated ``--file``.
 
     A file name that is a format name (``-o html``, or ``--output html`` as the format was once
-    given) is a usage error: click cannot tell ``-o`` from ``--output``, and writing a file called
-    html where HTML on stdout was meant would go unnoticed. ``-o ./html`` names such a file.
+    given) is a usage error, because click cannot tell ``-o`` from ``--output``. Writing a file
+    called html where HTML on stdout was meant would go unnoticed. ``-o ./html`` names such a file.
     """
     from paperbib.cli.common import deprecation_note
 

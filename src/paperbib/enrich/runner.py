@@ -31,7 +31,7 @@ FIELD_PRIORITY: Mapping[str, tuple[str, ...]] = {
 # Sources asked before Crossref, whose DOIs Crossref then checks.
 FIRST_PHASE = ("arxiv", "openreview", "dblp")
 
-# Results that say nothing about the paper, so the fields of an earlier run are kept.
+# Results that give no information about the paper, so the fields of an earlier run are kept.
 _NOT_ANSWERED = {Status.FAILED, Status.NOT_LOOKED_UP}
 _SEVERITY = {Status.AMBIGUOUS: Severity.WARNING, Status.FAILED: Severity.WARNING, Status.NOT_FOUND: Severity.INFO}
 _CODE = {

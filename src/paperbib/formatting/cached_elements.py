@@ -292,7 +292,7 @@ class FastConditions:
         return plan
 
     def _type_set(self, tests: list[str], position: bool, match: str | None) -> frozenset[str] | None:
-        """The types that satisfy a condition on the type alone, as a set, when it is one of them.
+        """Return the types that satisfy a condition on the type alone, as a set, or None for other conditions.
 
         Most branches of a style test only ``type``: "any of these types", or one type.
         """
@@ -304,7 +304,7 @@ class FastConditions:
         return None
 
     def _variable_set(self, tests: list[str], position: bool) -> frozenset[str] | None:
-        """The variables of a condition on variables alone, as a set, unless it tests ``locator``.
+        """Return the variables of a condition on variables alone, as a set, or None when it tests ``locator``.
 
         ``locator`` is a field of the citation item, not of the reference.
         """
