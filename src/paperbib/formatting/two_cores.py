@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
+
+from paperbib.forking import can_fork
 
 logger = logging.getLogger(__name__)
 
@@ -28,17 +28,6 @@ PARALLEL_MIN_ITEMS = 200
 
 # Exit status of a child whose function raised an exception.
 _RAISED = 1
-
-
-def can_fork() -> bool:
-    # multiprocessing does not let a daemonic process (a Pool worker) start children.
-    return (
-        sys.platform.startswith("linux")
-        and "fork" in multiprocessing.get_all_start_methods()
-        and threading.active_count() == 1
-        and not multiprocessing.current_process().daemon
-        and (os.cpu_count() or 1) > 1
-    )
 
 
 def split_map(function: Callable[[list[Item]], list[Result]], items: Sequence[Item]) -> list[Result]:

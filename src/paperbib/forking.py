@@ -1,0 +1,134 @@
+"""Computing one part of a job in a forked child process while this process computes another.
+
+A forked child starts with a copy of this process's memory, so it needs no input: the caller
+hands it a function without arguments that returns bytes, and the parent collects the bytes
+later. The child never returns into the caller's frames. It leaves with ``os._exit``, so no
+``finally`` block, ``atexit`` handler or buffered output of the parent runs or is written twice.
+Forking works on Linux only, and only in a process without other threads, which a fork would not
+copy; ``start`` returns None where it cannot fork, and the caller computes the part itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable
+
+logger = logging.getLogger(__name__)
+
+# Exit status of a child whose function raised an exception (or received SystemExit).
+_FAILED = 1
+_CHUNK = 1 << 20
+
+
+def can_fork() -> bool:
+    """True where a forked child can compute part of a job: Linux, one thread, more than one core."""
+    if not sys.platform.startswith("linux") or threading.active_count() != 1:
+        return False
+    if "multiprocessing" in sys.modules:
+        # A daemonic multiprocessing worker may not have children of its own.
+        import multiprocessing
+
+        if multiprocessing.current_process().daemon:
+            return False
+    return _usable_cores() > 1
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+class ForkedCall:
+    """A function running in a forked child; ``result`` waits for it and returns its bytes."""
+
+    def __init__(self, pid: int, reader: int) -> None:
+        self.pid = pid
+        self._reader = reader
+        self._done = False
+
+    def result(self) -> bytes | None:
+        """Return the bytes that the child's function returned; None when the child failed.
+
+        Reads the child's pipe to its end, then reaps the child. A failure is logged, not raised:
+        the caller computes the child's part itself.
+        """
+        if self._done:
+            return None
+        pieces: list[bytes] = []
+        try:
+            while True:
+                piece = os.read(self._reader, _CHUNK)
+                if not piece:
+                    break
+                pieces.append(piece)
+        finally:
+            self._close()
+        status = self._status
+        if status != 0:
+            level = logging.DEBUG if status == _FAILED else logging.WARNING
+            logger.log(level, "a child process failed (exit status %s); its part is computed here", status)
+            return None
+        return b"".join(pieces)
+
+    def cancel(self) -> None:
+        """Stop the child, if it still runs, and reap it; its result is dropped."""
+        if self._done:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        self._close()
+
+    def _close(self) -> None:
+        self._done = True
+        os.close(self._reader)
+        _, wait_status = os.waitpid(self.pid, 0)
+        self._status = os.waitstatus_to_exitcode(wait_status)
+
+    _status = 0
+
+
+def start(function: Callable[[], bytes]) -> ForkedCall | None:
+    """Run ``function`` in a forked child; None when this process cannot fork.
+
+    The child writes the returned bytes to a pipe and exits with status 0. When ``function``
+    raises, or the parent stops reading, the child exits with status 1 and writes nothing to
+    stderr. ``function`` must not write to stdout or stderr: the parent owns them.
+    """
+    if not can_fork():
+        return None
+    reader, writer = os.pipe()
+    # Objects that exist now are never collected in the child, so its collector leaves their
+    # memory pages shared with the parent instead of touching every one of them.
+    gc.freeze()
+    try:
+        pid = os.fork()
+    except OSError as error:
+        gc.unfreeze()
+        os.close(reader)
+        os.close(writer)
+        logger.debug("cannot fork: %s", error)
+        return None
+    if pid == 0:  # the child
+        status = _FAILED
+        try:
+            os.close(reader)
+            logging.disable(logging.CRITICAL)
+            data = memoryview(function())
+            while data:
+                data = data[os.write(writer, data[:_CHUNK]) :]
+            status = 0
+        except BaseException:  # the child must never unwind into the parent's frames
+            status = _FAILED
+        finally:
+            os._exit(status)
+    gc.unfreeze()
+    os.close(writer)
+    return ForkedCall(pid, reader)

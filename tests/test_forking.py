@@ -1,0 +1,73 @@
+"""The forked-child primitive: bytes come back, failures come back as None, the child never unwinds."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from paperbib import forking
+
+pytestmark = pytest.mark.skipif(not forking.can_fork(), reason="forking a child needs Linux and two cores")
+
+
+def test_the_child_returns_its_bytes() -> None:
+    numbers = list(range(300_000))  # made before the fork: the child sees them without input
+    call = forking.start(lambda: ",".join(map(str, numbers)).encode())
+    assert call is not None
+    data = call.result()
+    assert data is not None
+    assert data.split(b",")[-1] == b"299999"
+    assert len(data) > 1 << 20  # more than one pipe buffer and one read chunk
+
+
+def test_a_failing_function_gives_none() -> None:
+    def fail() -> bytes:
+        raise ValueError("in the child")
+
+    call = forking.start(fail)
+    assert call is not None
+    assert call.result() is None
+
+
+def test_the_child_runs_no_finally_block_of_the_caller(tmp_path: Path) -> None:
+    marker = tmp_path / "finally-ran"
+    try:
+        call = forking.start(lambda: b"done")
+        assert call is not None
+        assert call.result() == b"done"
+    finally:
+        # Only this process may get here; a child that unwound would write the marker a second time.
+        with marker.open("a") as handle:
+            handle.write(f"{os.getpid()}\n")
+    assert marker.read_text().splitlines() == [str(os.getpid())]
+
+
+def test_cancel_stops_a_child_that_still_runs() -> None:
+    def forever() -> bytes:
+        while True:
+            time.sleep(0.01)
+
+    call = forking.start(forever)
+    assert call is not None
+    started = time.monotonic()
+    call.cancel()
+    assert time.monotonic() - started < 5
+    with pytest.raises(ProcessLookupError):
+        os.kill(call.pid, 0)  # reaped, so the pid no longer exists
+    assert call.result() is None
+
+
+def test_no_fork_while_another_thread_runs() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not forking.can_fork()
+        assert forking.start(lambda: b"x") is None
+    finally:
+        stop.set()
+        thread.join()
