@@ -4,8 +4,8 @@ A forked child starts with a copy of this process's memory, so it needs no input
 hands it a function without arguments that returns bytes, and the parent collects the bytes
 later. The child never returns into the caller's frames. It leaves with ``os._exit``, so no
 ``finally`` block, ``atexit`` handler or buffered output of the parent runs or is written twice.
-Forking works on Linux only, and only in a process without other threads, which a fork would not
-copy; ``start`` returns None where it cannot fork, and the caller computes the part itself.
+Forking works on Linux only, and only in a process without other threads, because a fork does not
+copy them. Where it cannot fork, ``start`` returns None and the caller computes the part itself.
 """
 
 from __future__ import annotations

@@ -50,14 +50,16 @@ def load(
     if not source.text.strip():
         raise InputError(f"{source.name}: file is empty")
     name = source.name
-    result = read_markdown(source)
+    # Identifiers depend on each record's links alone, so the reader derives them for the part it reads,
+    # in a forked child for the second part of a long list.
+    result = read_markdown(source, prepare=_identify_in_place)
     if not result.records and source.looks_binary:
         raise InputError(f"{name}: no papers found; the file contains NUL bytes, so it looks binary, not like Markdown")
     # Free the decoded text (up to four bytes per character) before the steps allocate their copies.
     del source
     logger.debug("read %d records from %s", len(result.records), name)
     # The records of this reader belong to no one else, so the steps need not copy them.
-    bibliography = process(result.records, result.diagnostics, catalogue, key_format, copy=False)
+    bibliography = process(result.records, result.diagnostics, catalogue, key_format, copy=False, identified=True)
     bibliography.source_name = name
     if sidecar:
         records, findings = apply_sidecar(bibliography.records, sidecar_path(path))
@@ -69,21 +71,28 @@ def load(
     return bibliography
 
 
+def _identify_in_place(records: list[Record]) -> None:
+    identify(records, copy=False)
+
+
 def process(
     records: list[Record],
     diagnostics: list[Diagnostic],
     catalogue: Catalogue | None = None,
     key_format: KeyFormat | None = None,
     copy: bool = True,
+    identified: bool = False,
 ) -> Bibliography:
     """Run the steps after reading on records from any reader; ``key_format`` replaces the default keys.
 
     With ``copy=False`` the steps set identifiers, venues and keys on the given records in place;
-    otherwise the given records stay unchanged.
+    otherwise the given records stay unchanged. ``identified=True`` with ``copy=False`` says that
+    the records have their identifiers already, so that they are not derived twice.
     """
     findings = list(diagnostics)
     # The later steps change records in place: the copies that identify makes, or the caller's with copy=False.
-    records = identify(records, copy)
+    if copy or not identified:
+        records = identify(records, copy)
     records, venue_findings = resolve_venues(records, catalogue or default_catalogue(), copy=False)
     findings.extend(venue_findings)
     records, duplicate_findings = dedupe(records)

@@ -1,0 +1,130 @@
+"""Records and diagnostics as nested tuples of strings and numbers, for passing them between processes.
+
+``marshal`` writes such tuples about ten times faster than ``pickle`` writes the records
+themselves, because pickle describes every slotted object field by field. The tuples hold no
+file names: every record and diagnostic of one batch comes from the same input, whose name the
+receiver supplies. The layout is defined in this module only, and ``decode_records(encode_records(r))``
+equals ``r`` for records of one file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import marshal
+from collections.abc import Sequence
+from typing import Any
+
+from paperbib.diagnostics import Code, Diagnostic, Severity
+from paperbib.model import Author, Identifiers, Link, Location, Record, VenueInfo
+
+_new = object.__new__
+_IDENTIFIER_FIELDS = tuple(item.name for item in dataclasses.fields(Identifiers))
+_VENUE_FIELDS = tuple(item.name for item in dataclasses.fields(VenueInfo))
+_NO_IDENTIFIERS = Identifiers()
+_SEVERITIES = {member.value: member for member in Severity}
+_CODES = {member.value: member for member in Code}
+
+
+def dumps(value: Any) -> bytes:
+    return marshal.dumps(value)
+
+
+def loads(data: bytes) -> Any:
+    return marshal.loads(data)
+
+
+def encode_records(records: Sequence[Record]) -> tuple[Any, ...]:
+    """Return ``records`` as tuples; a batch contains the records of one file only."""
+    return tuple(_encode_record(record) for record in records)
+
+
+def _encode_record(record: Record) -> tuple[Any, ...]:
+    links: tuple[str, ...] = ()
+    if record.links:
+        links = tuple(text for link in record.links for text in (link.label, link.url))
+    authors: tuple[str, ...] = ()
+    if record.authors:
+        authors = tuple(text for author in record.authors for text in (author.family, author.given, author.literal))
+    ids = None if record.ids == _NO_IDENTIFIERS else tuple(getattr(record.ids, name) for name in _IDENTIFIER_FIELDS)
+    info = record.venue_info
+    venue_info = None if info is None else tuple(getattr(info, name) for name in _VENUE_FIELDS)
+    return (
+        record.title,
+        record.location.line,
+        links,
+        record.year,
+        record.venue,
+        authors,
+        record.note,
+        ids,
+        venue_info,
+        record.key,
+        tuple(location.line for location in record.duplicates),
+        record.pages,
+        record.volume,
+        record.publisher,
+    )
+
+
+def decode_records(rows: Sequence[tuple[Any, ...]], path: str) -> list[Record]:
+    """Rebuild the records of ``encode_records``, all read from the file ``path``."""
+    records = []
+    infos: dict[tuple[Any, ...], VenueInfo] = {}
+    append = records.append
+    for (
+        title,
+        line,
+        links,
+        year,
+        venue,
+        authors,
+        note,
+        ids,
+        venue_info,
+        key,
+        duplicates,
+        pages,
+        volume,
+        publisher,
+    ) in rows:
+        record = _new(Record)
+        record.title = title
+        record.location = Location(path, line)
+        record.links = [Link(links[index], links[index + 1]) for index in range(0, len(links), 2)]
+        record.year = year
+        record.venue = venue
+        record.authors = [
+            Author(authors[index], authors[index + 1], authors[index + 2]) for index in range(0, len(authors), 3)
+        ]
+        record.note = note
+        record.ids = _NO_IDENTIFIERS if ids is None else Identifiers(*ids)
+        if venue_info is None:
+            record.venue_info = None
+        else:
+            # The sender's records shared one VenueInfo per venue and year; so do these.
+            shared = infos.get(venue_info)
+            if shared is None:
+                shared = infos[venue_info] = VenueInfo(*venue_info)
+            record.venue_info = shared
+        record.key = key
+        record.duplicates = [Location(path, number) for number in duplicates]
+        record.pages = pages
+        record.volume = volume
+        record.publisher = publisher
+        append(record)
+    return records
+
+
+def encode_diagnostics(diagnostics: Sequence[Diagnostic]) -> tuple[Any, ...]:
+    """Return ``diagnostics`` as tuples; a batch contains the diagnostics of one file only."""
+    return tuple(
+        (diagnostic.location.line, diagnostic.severity.value, diagnostic.code.value, diagnostic.message)
+        for diagnostic in diagnostics
+    )
+
+
+def decode_diagnostics(rows: Sequence[tuple[Any, ...]], path: str) -> list[Diagnostic]:
+    return [
+        Diagnostic(Location(path, line), _SEVERITIES[severity], _CODES[code], message)
+        for line, severity, code, message in rows
+    ]
