@@ -6,6 +6,8 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import FIXTURES, PAPERS
 from paperbib import forking, model_codec
@@ -30,23 +32,23 @@ class _Parts:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.taken = self.refused = self.failed = 0
-        take = markdown_list._Reader._take_second_part
+        fits = markdown_list._Reader._fits
         result = forking.ForkedCall.result
 
-        def counting_take(reader, data, state, finished):  # type: ignore[no-untyped-def]
-            fits = take(reader, data, state, finished)
-            if fits:
+        def counting_fits(reader, second_part, state):  # type: ignore[no-untyped-def]
+            taken = fits(reader, second_part, state)
+            if taken:
                 self.taken += 1
             else:
                 self.refused += 1
-            return fits
+            return taken
 
         def counting_result(call):  # type: ignore[no-untyped-def]
             data = result(call)
             self.failed += data is None
             return data
 
-        monkeypatch.setattr(markdown_list._Reader, "_take_second_part", counting_take)
+        monkeypatch.setattr(markdown_list._Reader, "_fits", counting_fits)
         monkeypatch.setattr(forking.ForkedCall, "result", counting_result)
         monkeypatch.setattr(markdown_list, "PARALLEL_MIN_LINES", 0)
 
@@ -103,6 +105,13 @@ _AWKWARD = {
     "comment": "\n".join(["## ICLR-2024", *_lines(20), "<!--", *_lines(30, 100), "-->", *_lines(20, 200)]),
     "sections": "\n".join(
         ["# 2024", "## ICLR-2024", *_lines(25), "### Oral", *_lines(10, 100), "## CVPR-2023", *_lines(25, 200)]
+    ),
+    # The paper above a code block is continued below it, so the child, which starts inside the block,
+    # stops there and this process reads on.
+    "open paper": "\n".join(
+        ["## ICLR-2024", *_lines(10), "- ABBR [[paper](https://example.org/abbr)]", "```"]
+        + ["- Code Line"] * 30
+        + ["```", "  - [[code](https://github.com/o/p)]", "  - The Full Title Of The Abbreviation"]
     ),
     "wrapped": "\n".join(
         ["## ICLR-2024", *[f"- Title {n}\n  Wraps On [[paper](https://example.org/{n})]" for n in range(40)]]
@@ -224,3 +233,50 @@ def test_model_codec_keeps_every_field() -> None:
     diagnostics = [Diagnostic(Location("list.md", 3), Severity.WARNING, Code.NO_LINKS, "paper 'x' has no links")]
     rows = model_codec.loads(model_codec.dumps(model_codec.encode_diagnostics(diagnostics)))
     assert model_codec.decode_diagnostics(rows, "list.md") == diagnostics
+
+
+# Line kinds that change what the lines below them mean: headings of each level, pseudo-headings,
+# code fences, HTML comments, tables, nested and wrapped bullets, definitions and plain text.
+_LINE_KINDS = [
+    "# 2023",
+    "## ICLR-2024",
+    "### NeurIPS 2022 (Oral)",
+    "## Surveys",
+    "**2021**",
+    "<details><summary>CVPR 2020</summary>",
+    "</details>",
+    "```",
+    "~~~",
+    "<!--",
+    "-->",
+    "<!-- a comment -->",
+    "| Title | Venue | Code |",
+    "|---|---|---|",
+    "| Row Paper | ICML 2023 | [code](https://example.org/c) |",
+    "",
+    "Some prose between the papers.",
+    "[ref]: https://arxiv.org/abs/2301.00001",
+    "- Plain Paper [[paper](https://arxiv.org/abs/2302.00002)] [[code](https://github.com/a/b)]",
+    "- Paper With Ref [[paper][ref]]",
+    "* **[ICLR 2019]** Tagged Paper [[paper](https://openreview.net/forum?id=abc)]",
+    "- ABBR [[paper](https://example.org/abbr)]",
+    "  - The Full Title Of The Abbreviation",
+    "  - [[code](https://github.com/c/d)]",
+    "- A Title That Wraps",
+    "  Onto A Second Line [[paper](https://example.org/wrap)]",
+    "1. Numbered Paper. Author One, Author Two. ICML 2022. [[pdf](https://example.org/n.pdf)]",
+    "- [Linked Title](https://arxiv.org/abs/2105.00005) - Someone et al.",
+    "- Broken [[paper](https://example.org/x)",
+]
+
+
+@needs_fork
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.sampled_from(_LINE_KINDS), min_size=4, max_size=80))
+def test_reader_random_structure_in_two_processes(lines: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    source = Source("list.md", "\n".join(lines))
+    one = _read_in_one_process(source, monkeypatch)
+    with monkeypatch.context() as patch:
+        patch.setattr(markdown_list, "PARALLEL_MIN_LINES", 0)
+        two = read_markdown(source)
+    _assert_same(one, two)

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any, cast
 
 from paperbib import forking, model_codec
 from paperbib.diagnostics import Code, Diagnostic, Severity
@@ -70,6 +71,20 @@ logger = logging.getLogger(__name__)
 
 class _NoSplit(Exception):
     """The child cannot read from the chosen line on its own."""
+
+
+class _OpenAbove:
+    """The paper open above the child's first line, which only the parent has read.
+
+    Lines below may continue that paper until a new bullet or heading closes it. The child reads
+    the part with this in place of the paper, and any use of it stops the child. Only its indent is
+    known to be at least 0, which tells that a bullet at the margin does not continue it.
+    """
+
+    indent = 0
+
+    def __getattr__(self, name: str) -> object:
+        raise _NoSplit(f"a line of the child's part continues the paper open above it (it needs {name})")
 
 
 @dataclass(slots=True)
@@ -266,15 +281,19 @@ class _Reader:
         try:
             state = self._read_lines(_LineState(0), split if call is not None else None)
             records = self.result.records
-            finished = self._finish_part(records)
+            # Finish the records that no later line can change while the child reads: all but the open one.
+            settled = len(records) - (self.open is not None and bool(records) and records[-1] is self.open.record)
+            finished = self._finish_part(records[:settled])
             if call is not None:
-                second_part, call = call.result(), None
-                if second_part is not None and self._take_second_part(second_part, state, finished):
+                data, call = call.result(), None
+                second_part = None if data is None else model_codec.loads(data)
+                if second_part is not None and self._fits(second_part, state):
+                    finished += self._finish_part(records[settled:])
+                    self._take_second_part(second_part, state, finished)
                     return self.result
                 # Read the rest here after all, and keep the diagnostics of the lines before those of _finish.
-                done = len(records)
                 self._read_lines(state, None)
-                finished += self._finish_part(records[done:])
+            finished += self._finish_part(records[settled:])
         finally:
             if call is not None:
                 call.cancel()
@@ -380,8 +399,8 @@ class _Reader:
         """Return the line where a forked child starts to read: a bullet at the margin just after the middle.
 
         None for input shorter than PARALLEL_MIN_LINES and for input without such a bullet in its third
-        quarter. A bullet at the margin continues no paper above it, so the child needs only the
-        sections, code blocks and tables open there, which ``_replay`` follows.
+        quarter. A bullet at the margin usually closes the paper above it, so the child needs only the
+        sections, code blocks and tables open there, which it follows with ``_read_lines(papers=False)``.
         """
         lines = self.lines
         if len(lines) < PARALLEL_MIN_LINES:
@@ -404,7 +423,7 @@ class _Reader:
         known = len(headings)
         for info in headings:
             info.papers, info.content = 0, False  # from here on they count this part only
-        self.open = None
+        self.open = cast(_Open, _OpenAbove())
         diagnostics = self.result.diagnostics
         first = len(diagnostics)
         self._read_lines(state, None)
@@ -423,18 +442,20 @@ class _Reader:
             )
         )
 
-    def _take_second_part(self, data: bytes, state: _LineState, finished: list[Diagnostic]) -> bool:
-        """Add the child's part to this process's first part; False when the two do not fit together.
+    def _fits(self, second_part: tuple[Any, ...], state: _LineState) -> bool:
+        """Return True when the child started at the line where this process stopped, with the same open sections."""
+        if second_part[0] == self._signature(state):
+            return True
+        logger.debug("the child read from line %d with other open sections; reading on here", state.number + 1)
+        return False
 
-        They fit when the child started at the line where this process stopped, with the same
-        sections, code block and comment open. The result then equals that of one process:
-        diagnostics of the lines in line order, then those of ``_finish`` in record order.
-        ``finished`` are the ``_finish`` diagnostics of this process's part.
+    def _take_second_part(self, second_part: tuple[Any, ...], state: _LineState, finished: list[Diagnostic]) -> None:
+        """Add the child's part, which ``_fits``, to this process's part.
+
+        The result equals that of one process: diagnostics of the lines in line order, then those of
+        ``_finish`` in record order. ``finished`` are the ``_finish`` diagnostics of this process's part.
         """
-        signature, records, from_lines, from_finish, roles, counts, new_headings = model_codec.loads(data)
-        if signature != self._signature(state):
-            logger.debug("the child read from line %d with other open sections; reading on here", state.number + 1)
-            return False
+        _, records, from_lines, from_finish, roles, counts, new_headings = second_part
         path = self.source.name
         diagnostics = self.result.diagnostics
         diagnostics.extend(model_codec.decode_diagnostics(from_lines, path))
@@ -450,7 +471,6 @@ class _Reader:
             HeadingInfo(Location(path, line), level, text, papers, content)
             for line, level, text, papers, content in new_headings
         )
-        return True
 
     def _signature(self, state: _LineState) -> tuple[object, ...]:
         """What reading from ``state`` on depends on, apart from the lines: open sections, code block and comment."""
