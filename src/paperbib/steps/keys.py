@@ -168,11 +168,13 @@ _JOINING = frozenset("'’‘&-\u2010\u2011")
 def title_words(title: str) -> list[str]:
     """ASCII words of a title for keys: math removed, quotes and hyphens dropped, other scripts transliterated."""
     text = "".join(chunk for is_math, chunk in split_math(title) if not is_math) if "$" in title else title
-    text = unicodedata.normalize("NFC", text)
     if text.isascii():
-        # Every ASCII character other than those in _JOINING maps to itself or to a separator, so
-        # the per-character mapping below reduces to dropping those.
-        return _WORD.findall(text.translate(_ASCII_JOINING).lower())
+        # NFC changes no ASCII text. Every ASCII character other than those in _JOINING maps to
+        # itself or to a separator, so the per-character mapping below reduces to dropping those.
+        # str.replace finds an absent character with one memchr, where str.translate with a table
+        # looks up each distinct character of the title.
+        return _WORD.findall(text.replace("'", "").replace("&", "").replace("-", "").lower())
+    text = unicodedata.normalize("NFC", text)
     return _WORD.findall(text.translate(_KEY_CHARACTERS).lower())
 
 
@@ -193,7 +195,6 @@ _KEY_CHARACTERS_KEPT = 4096
 
 
 _WORD = re.compile(r"[a-z0-9]+")
-_ASCII_JOINING = str.maketrans(dict.fromkeys(char for char in _JOINING if char.isascii()))
 _KEY_CHARACTERS = _KeyCharacters()
 
 
@@ -218,15 +219,18 @@ def _key_character(char: str) -> str:
 def venue_id(record: Record) -> str:
     """Return the venue part of a key: the catalogue id (a slug for unknown venues), ``arxiv`` or empty."""
     if record.venue_info is not None:
-        venue = record.venue_info.id
-    elif record.ids.arxiv:
-        venue = "arxiv"
-    else:
-        venue = ""
-    return _NOT_ALPHANUMERIC.sub("", venue.lower())
+        return _venue_slug(record.venue_info.id)
+    return "arxiv" if record.ids.arxiv else ""
 
 
 _NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]")
+
+
+@lru_cache(maxsize=1024)
+def _venue_slug(venue: str) -> str:
+    """Return ``venue`` in lowercase without the characters that keys do not allow, cached because
+    a list names a few venues many times."""
+    return _NOT_ALPHANUMERIC.sub("", venue.lower())
 
 
 def venue_prefix(record: Record) -> str:
@@ -240,8 +244,11 @@ def _significant_words(record: Record) -> list[str]:
 
 
 def _key(record: Record, word_count: int) -> str:
-    significant = _significant_words(record)
-    parts = [part for part in (venue_prefix(record), *significant[:word_count]) if part]
+    # Title words are never empty, so only the venue prefix can be.
+    prefix = venue_prefix(record)
+    parts = _significant_words(record)[:word_count]
+    if prefix:
+        parts.insert(0, prefix)
     if len(parts) <= 1:
         parts.append(identity_hash(record))
     return "-".join(parts)
