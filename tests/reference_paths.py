@@ -174,12 +174,17 @@ def openreview_id_from_url(url: str) -> str | None:
     return ids[0] if ids else None
 
 
+def arxiv_id_from_url(url: str) -> str | None:
+    found = identifiers.arxiv_id_in_url(url)
+    return found if found is not None and identifiers.is_valid_arxiv_id(found) else None
+
+
 def derive_identifiers(links: Iterable[Link]) -> Identifiers:
     found: dict[str, str] = {}
     for link in links:
         url = link.url.strip()
         candidates = {
-            "arxiv": identifiers.arxiv_id_from_url(url),
+            "arxiv": arxiv_id_from_url(url),
             "doi": identifiers.doi_from_url(url),
             "openreview": openreview_id_from_url(url),
         }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import itertools
 import json
 import re
 import sys
@@ -203,6 +204,74 @@ def test_identifiers_match_reference(generated: Bibliography):
         assert identifiers.derive_identifiers(links) == expected, links
 
 
+# URLs on both sides of the host test of derive_identifiers: hosts that the patterns name, in other
+# cases, with a user, a port, a trailing dot or another subdomain, and paths of every pattern.
+_IDENTIFIER_HOSTS = [
+    "arxiv.org",
+    "ARXIV.org",
+    "www.arxiv.org",
+    "export.arxiv.org",
+    "arxiv.org.",
+    "doi.org",
+    "dx.doi.org",
+    "www.doi.org",
+    "openreview.net",
+    "www.openreview.net",
+    "api.openreview.net",
+    "openreview.net:443",
+    "user@openreview.net",
+    "aclanthology.org",
+    "www.aclanthology.org",
+    "proceedings.mlr.press",
+    "openaccess.thecvf.com",
+    "papers.nips.cc",
+    "proceedings.neurips.cc",
+    "ojs.aaai.org",
+    "github.com",
+    "arx\u0131v.org",
+]
+_IDENTIFIER_PATHS = [
+    "",
+    "/",
+    "/abs/2401.01234",
+    "/abs/2401.01234v2",
+    "/pdf/2401.01234v2.pdf",
+    "/abs/1412.0123",
+    "/abs/2413.01234",
+    "/abs/2401.00000",
+    "/abs/2401.01234v0",
+    "/abs/hep-th/9901001v1",
+    "/html/2401.01234",
+    "/10.48550/arXiv.2401.01234",
+    "/10.1109/CVPR.2020.00001",
+    "/forum?id=abc",
+    "/pdf?id=a%2Bb",
+    "/2023.acl-long.1/",
+    "/v202/lee23a.html",
+    "/content/CVPR2023/html/A_B_CVPR_2023_paper.html",
+    "/paper/2019/hash/0123456789abcdef0123456789abcdef-Abstract.html",
+    "/paper_files/paper/2022/hash/0123456789abcdef0123456789abcdef-Abstract-Conference.html",
+    "/index.php/AAAI/article/view/123",
+    "/a\tb",
+    "/openreview.net/forum?id=x",
+    "/\u0661\u0662\u0663\u0664.01234",
+]
+
+
+def test_identifiers_match_reference_by_host():
+    found = 0
+    for scheme, host, path in itertools.product(
+        ["https://", "http://", "HTTPS://", ""], _IDENTIFIER_HOSTS, _IDENTIFIER_PATHS
+    ):
+        url = scheme + host + path
+        links = [model.Link("paper", url)]
+        expected = reference.derive_identifiers(links)
+        assert identifiers.derive_identifiers(links) == expected, url
+        assert identifiers.arxiv_id_from_url(url) == reference.arxiv_id_from_url(url), url
+        found += expected != model.Identifiers()
+    assert found >= 100
+
+
 def test_evolve_matches_dataclasses_replace(generated: Bibliography):
     record = generated.records[0]
     assert model.evolve(record, key="other") == reference.evolve(record, key="other")
@@ -335,6 +404,7 @@ def _reference_functions() -> dict[object, object]:
         urls.normalise_url: reference.normalise_url,
         identifiers.openreview_id_from_url: reference.openreview_id_from_url,
         identifiers.derive_identifiers: reference.derive_identifiers,
+        identifiers.arxiv_id_from_url: reference.arxiv_id_from_url,
         keys.title_words: reference.title_words,
         model.evolve: reference.evolve,
         model.link_kind: reference.link_kind,
