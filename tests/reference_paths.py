@@ -348,7 +348,9 @@ def parse_authors(text: str) -> list[Author]:
         if len(pieces) == 2 and " " not in pieces[0]:
             found.append(Author(family=pieces[0], given=pieces[1]))
             continue
-        found.extend(authors._given_family(piece) for piece in pieces)
+        for piece in pieces:
+            words = piece.split()
+            found.append(Author(family=words[-1], given=" ".join(words[:-1])))
     if et_al and found:
         found.append(authors.ET_AL)
     return found

@@ -753,6 +753,24 @@ def test_author_parsing_matches_reference(value):
     assert authors.parse_authors(value) == reference.parse_authors(value)
 
 
+def test_reader_matches_reference_run(generated_list: Path, monkeypatch: pytest.MonkeyPatch):
+    from paperbib.reader import entries
+
+    paths = [generated_list, PAPERS, *sorted(FIXTURES.glob("**/*.md"))]
+    sources = [read_source(str(path), "latin-1" if path.name == "latin1.md" else None) for path in paths]
+    fast = [read_markdown(source) for source in sources]
+    for module in (entries, markdown_list):
+        for name in ("split_affiliation", "looks_like_authors", "parse_authors"):
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, getattr(reference, name))
+    # A pattern that matches every text sends every segment to parse_venue_text.
+    monkeypatch.setattr(entries, "_DIGIT", re.compile(""))
+    slow = [read_markdown(source) for source in sources]
+    for path, fast_result, slow_result in zip(paths, fast, slow, strict=True):
+        _assert_same_reading(fast_result, slow_result, path)
+    assert sum(bool(record.authors) for record in fast[0].records) >= GENERATED_PAPERS // 10
+
+
 def test_process_in_place_matches_copies(generated_list: Path):
     from paperbib.pipeline import process
 

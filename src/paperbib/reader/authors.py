@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from paperbib.model import Author
 
@@ -35,14 +36,23 @@ def looks_like_authors(text: str) -> bool:
     if _has_et_al(text):
         return True
     people = [part for part in _NAME_SEPARATOR.split(text) if part]
-    if not people or not all(_NAME.match(person) and _capitalised(person) for person in people):
+    if not people or not all(map(_is_name, people)):
         return False
     return len(people) > 1 or " " in text
 
 
+@lru_cache(maxsize=4096)
+def _is_name(person: str) -> bool:
+    """True for one personal name such as ``Jane van der Berg``; cached because lists repeat names."""
+    return _NAME.match(person) is not None and _capitalised(person)
+
+
 def _has_et_al(text: str) -> bool:
-    # ASCII text without "al" in any case cannot match; other text may, through Unicode case folding.
-    if text.isascii() and "al" not in text.lower():
+    # Text without "et" and "al" in any case cannot match. Under IGNORECASE only "e", "t", "a" and
+    # "l" and their capitals match those letters of the pattern (checked for every code point with
+    # Python 3.11's re), and str.lower maps each of the capitals to one lowercase letter.
+    lowered = text.lower()
+    if "al" not in lowered or "et" not in lowered:
         return False
     return _ET_AL.search(text) is not None
 
@@ -60,15 +70,15 @@ def parse_authors(text: str) -> list[Author]:
         text = _ET_AL.sub("", text)
     text = _trim(text)
     authors: list[Author] = []
-    for person in (_trim(part) for part in _PERSON_SEPARATOR.split(text)):
+    for person in map(_trim, _PERSON_SEPARATOR.split(text)):
         if not person:
             continue
-        pieces = [piece.strip() for piece in person.split(",") if piece.strip()]
+        pieces = [piece for piece in map(str.strip, person.split(",")) if piece]
         if len(pieces) == 2 and " " not in pieces[0]:
             # "Li, Yuncheng": family name first, as reference lists write it.
             authors.append(Author(family=pieces[0], given=pieces[1]))
             continue
-        authors.extend(_given_family(piece) for piece in pieces)
+        authors.extend(map(_given_family, pieces))
     if et_al and authors:
         authors.append(ET_AL)
     return authors
@@ -82,7 +92,10 @@ def _trim(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)
 def _given_family(name: str) -> Author:
+    """Return the Author of a name written given names first; cached because lists repeat names, and
+    an Author is immutable, so records can share it."""
     words = name.split()
     if len(words) == 1:
         return Author(family=words[0])

@@ -65,6 +65,7 @@ _BOLD_ABBREVIATION = re.compile(
 _ARXIV_TAIL = re.compile(
     r"(?:^|(?<=[\s.,;(]))arxiv\s*:?\s*(?P<id>\d{4}\.\d{4,5}(?:v\d+)?|(?:19|20)\d{2})\)?$", re.IGNORECASE
 )
+_DIGIT = re.compile(r"\d")
 _YEAR_TOKEN = re.compile(r"^(?:(?:19|20)\d{2}|['’]\d{2})$")
 _BOLD_TITLE = re.compile(r"^\s*(?:\*\*|__)(?P<title>[^*_]{2,}?)(?:\*\*|__)(?P<rest>.*)$")
 _SPACE_OR_BREAK = re.compile(r"\s+|<br\s*/?>|\*\*(?=\[)", re.IGNORECASE)
@@ -410,11 +411,13 @@ def _read_segment(segment: str, entry: Entry, catalogue: Catalogue) -> None:
     segment = segment.strip().strip("|").strip()
     if not segment:
         return
-    if not entry.has_tag:
+    # parse_venue_text finds a year only in text with a decimal digit, and author lists have none.
+    if not entry.has_tag and _DIGIT.search(segment):
         parsed = parse_venue_text(segment)
         if parsed.venue and parsed.year and is_venue_like(parsed.venue, catalogue) and len(parsed.venue) <= 60:
             _set_venue(entry, parsed)
             return
+    if not entry.has_tag:
         rest = _apply_tail(segment, entry, catalogue, require_separator=False)
         if entry.has_tag:
             if rest.strip(" .,"):
