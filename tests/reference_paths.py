@@ -471,3 +471,18 @@ def dedupe(records: list[Record]) -> tuple[list[Record], list[Diagnostic]]:
                 )
             )
     return kept, diagnostics
+
+
+def clean_title_markup(text: str) -> str:
+    from paperbib.text import remove_emphasis
+
+    text = text.strip()
+    for marker in ("**", "__"):
+        if text.startswith(marker) and text.endswith(marker) and len(text) > 2 * len(marker):
+            text = text[len(marker) : -len(marker)]
+    text = remove_emphasis(text).strip().strip("*").strip()
+    if text.endswith((" -", " –", " —")):
+        text = text[:-2].rstrip()
+    if text.startswith('"') and text.endswith('"') and text.count('"') == 2:
+        text = text[1:-1]
+    return clean_title(text)

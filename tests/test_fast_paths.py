@@ -763,12 +763,28 @@ def test_reader_matches_reference_run(generated_list: Path, monkeypatch: pytest.
         for name in ("split_affiliation", "looks_like_authors", "parse_authors"):
             if hasattr(module, name):
                 monkeypatch.setattr(module, name, getattr(reference, name))
+    monkeypatch.setattr(entries, "_clean_title_markup", reference.clean_title_markup)
     # A pattern that matches every text sends every segment to parse_venue_text.
     monkeypatch.setattr(entries, "_DIGIT", re.compile(""))
     slow = [read_markdown(source) for source in sources]
     for path, fast_result, slow_result in zip(paths, fast, slow, strict=True):
         _assert_same_reading(fast_result, slow_result, path)
     assert sum(bool(record.authors) for record in fast[0].records) >= GENERATED_PAPERS // 10
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["a", "Z", " ", "\t", "*", "**", "_", "__", "&", "&amp;", "&#x2a;", "&ast;", '"', " -", "–", "."]
+        ),
+        max_size=8,
+    ).map("".join)
+)
+def test_title_markup_cleaning_matches_reference(value):
+    from paperbib.reader.entries import _clean_title_markup
+
+    assert _clean_title_markup(value) == reference.clean_title_markup(value)
 
 
 def test_process_in_place_matches_copies(generated_list: Path):

@@ -216,8 +216,12 @@ def clean_title(text: str) -> str:
     No-break spaces are kept because they are part of the title. An ellipsis (``...`` or ``…``)
     is not a list period and is kept.
     """
-    # The substitution changes nothing unless there is a run of spaces or another ASCII white space character.
-    title = _ASCII_SPACE.sub(" ", text) if "  " in text or _ASCII_SPACE_NOT_BLANK.search(text) else text
+    # The substitution changes nothing unless there is a run of spaces or another ASCII white space
+    # character, and those others are all control characters, which isprintable rejects.
+    if "  " in text or (not text.isprintable() and _ASCII_SPACE_NOT_BLANK.search(text)):
+        title = _ASCII_SPACE.sub(" ", text)
+    else:
+        title = text
     title = title.strip()
     if title.endswith(".") and not title.endswith("..") and len(title) > 1:
         title = title[:-1].rstrip()

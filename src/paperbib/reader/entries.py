@@ -133,10 +133,13 @@ def clean_entry_title(text: str) -> str:
 def _clean_title_markup(text: str) -> str:
     """Return the title of ``text`` without emphasis, list punctuation and quotes, but with its backslash escapes."""
     text = text.strip()
-    for marker in ("**", "__"):
-        if text.startswith(marker) and text.endswith(marker) and len(text) > 2 * len(marker):
-            text = text[len(marker) : -len(marker)]
-    text = remove_emphasis(text).strip().strip("*").strip()
+    # Without these characters there is no emphasis marker and no character reference, and the
+    # steps below leave the stripped text as it is.
+    if "*" in text or "_" in text or "&" in text:
+        for marker in ("**", "__"):
+            if text.startswith(marker) and text.endswith(marker) and len(text) > 2 * len(marker):
+                text = text[len(marker) : -len(marker)]
+        text = remove_emphasis(text).strip().strip("*").strip()
     if text.endswith((" -", " –", " —")):
         text = text[:-2].rstrip()
     if text.startswith('"') and text.endswith('"') and text.count('"') == 2:
