@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Iterable
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from paperbib.model import Identifiers, Link
+from paperbib.model import NO_IDENTIFIERS, Identifiers, Link
 
 # New-style arXiv IDs (YYMM.NNNN or YYMM.NNNNN, since 2007) and old-style archive/YYMMNNN IDs,
 # each with an optional version. Source: arXiv help page "Understanding the arXiv identifier".
@@ -155,7 +155,7 @@ def derive_identifiers(links: Iterable[Link]) -> Identifiers:
         if is_valid_arxiv_id(arxiv_in_doi):
             found.setdefault("arxiv", arxiv_in_doi)
         del found["doi"]
-    return Identifiers(**found)
+    return Identifiers(**found) if found else NO_IDENTIFIERS
 
 
 def _url_identifiers(url: str) -> list[tuple[str, str]]:

@@ -93,6 +93,10 @@ class Identifiers:
         return self.arxiv
 
 
+# Identifiers are immutable, so every record without identifiers shares this instance.
+NO_IDENTIFIERS = Identifiers()
+
+
 @dataclass(frozen=True, slots=True)
 class VenueInfo:
     """The venue catalogue's facts for one venue in one year."""
@@ -122,7 +126,7 @@ class Record:
     venue: str | None = None  # the venue as written in the list
     authors: list[Author] = field(default_factory=list)
     note: str = ""  # list text after the links, kept rather than dropped
-    ids: Identifiers = field(default_factory=Identifiers)
+    ids: Identifiers = NO_IDENTIFIERS
     venue_info: VenueInfo | None = None
     key: str = ""
     duplicates: list[Location] = field(default_factory=list)  # other places the same paper was listed
