@@ -977,3 +977,17 @@ def test_dedupe_matches_reference(generated_list: Path, tmp_path: Path):
     # The comparison proves little unless some papers were merged and some were kept apart.
     assert merged >= GENERATED_PAPERS // 2
     assert any(diagnostic.code == Code.DUPLICATE_TITLE for diagnostic in actual_diagnostics)
+
+
+def test_normalise_url_matches_reference_for_each_character():
+    # Every character in the host and in the path, so that each class of the fast pattern is checked.
+    for code in [*range(0x3000), 0xFEFF, 0x1F680, 0x10FFFF]:
+        char = chr(code)
+        for url in (f"https://a{char}b.org/p", f"http://host/{char}", f"https://{char}"):
+            try:
+                expected = reference.normalise_url(url)
+            except ValueError:
+                with pytest.raises(ValueError):
+                    urls.normalise_url(url)
+                continue
+            assert urls.normalise_url(url) == expected, url

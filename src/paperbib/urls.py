@@ -11,7 +11,9 @@ from paperbib.model import Identifiers, Link, Record
 _SCHEMELESS_HOST = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/|$)", re.IGNORECASE)
 # An http(s) URL of printable ASCII with a host and no IPv6 brackets: urlsplit accepts it as it is,
 # so normalise_url returns it without calling urlsplit. Every other URL takes the urlsplit path.
-_PLAIN_HTTP_URL = re.compile(r"https?://[^/?#\[\]\x00-\x20\x7f-\U0010ffff]+(?:[/?#][!-~]*)?")
+# The host class lists the printable ASCII characters other than "#", "/", "?", "[" and "]". Written
+# as a negated class up to U+10FFFF it took 1.5 ms to compile at every start.
+_PLAIN_HTTP_URL = re.compile(r'https?://[!"$-.0->@-Z\\^-~]+(?:[/?#][!-~]*)?')
 
 
 def normalise_url(url: str) -> str | None:
