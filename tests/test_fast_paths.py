@@ -991,3 +991,10 @@ def test_normalise_url_matches_reference_for_each_character():
                     urls.normalise_url(url)
                 continue
             assert urls.normalise_url(url) == expected, url
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="$\\{} \ta1[*", max_size=16))
+def test_math_and_escapes_match_reference(value):
+    assert text.split_math(value) == reference.split_math(value)
+    assert text.unescape_markdown(value) == reference.unescape_markdown(value)
