@@ -341,7 +341,7 @@ def parse_authors(text: str) -> list[Author]:
     et_al = bool(authors._ET_AL.search(text))
     text = authors._trim(authors._ET_AL.sub("", text))
     found: list[Author] = []
-    for person in (authors._trim(part) for part in authors._PERSON_SEPARATOR.split(text)):
+    for person in (authors._trim(part) for part in re.split(r"\s*(?:;|&|\band\b|\bAnd\b)\s*", text)):
         if not person:
             continue
         pieces = [piece.strip() for piece in person.split(",") if piece.strip()]

@@ -787,6 +787,20 @@ def test_title_markup_cleaning_matches_reference(value):
     assert _clean_title_markup(value) == reference.clean_title_markup(value)
 
 
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["and", "And", "AND", "a", "nd", "x", "é", "_", ".", " ", "\t", "\u00a0", ",", ";", "&"]),
+        max_size=8,
+    ).map("".join)
+)
+def test_author_separators_match_reference(value):
+    from paperbib.reader import authors
+
+    assert authors._NAME_SEPARATOR.split(value) == re.split(r"\s*(?:,|;|&|\band\b)\s*", value)
+    assert authors._PERSON_SEPARATOR.split(value) == re.split(r"\s*(?:;|&|\band\b|\bAnd\b)\s*", value)
+
+
 def test_process_in_place_matches_copies(generated_list: Path):
     from paperbib.pipeline import process
 
@@ -998,3 +1012,12 @@ def test_normalise_url_matches_reference_for_each_character():
 def test_math_and_escapes_match_reference(value):
     assert text.split_math(value) == reference.split_math(value)
     assert text.unescape_markdown(value) == reference.unescape_markdown(value)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "é", "Ⅻ", "²", "1", "٣", ")", ".", " ", "\u00a0", "\t"]), max_size=6))
+def test_tail_test_matches_reference(value):
+    from paperbib.reader.entries import _may_end_in_tail
+
+    end = value.strip().rstrip(" .").rstrip()[-1:]
+    assert _may_end_in_tail(value) == (end.isdigit() or end == ")")

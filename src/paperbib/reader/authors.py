@@ -12,10 +12,16 @@ ET_AL = Author(literal="others")
 
 _ET_AL = re.compile(r"[,;]?\s*\bet\.?\s*al\b\.?", re.IGNORECASE)
 _AFFILIATION = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
-_PERSON_SEPARATOR = re.compile(r"\s*(?:;|&|\band\b|\bAnd\b)\s*")
+# The separators between people: ";", "&", "and" or "And" as a word, with the white space around
+# them, as \s*(?:;|&|\band\b|\bAnd\b)\s* would match them. Written so that every alternative
+# starts with a character class, re skips ahead to the characters that can start a match.
+# (?<!\w.) after the "a" is the \b before it, which holds after white space, so the first
+# alternative needs none.
+_PERSON_SEPARATOR = re.compile(r"\s\s*(?:[;&]|[aA]nd\b)\s*|[;&]\s*|[aA](?<!\w.)nd\b\s*")
 _PARTICLES = frozenset("van von der den de del della di da du la le bin al".split())
 _NAME = re.compile(r"^[^\W\d_][\w.'’\-]*(?:\s+[^\W\d_][\w.'’\-]*){0,4}$")
-_NAME_SEPARATOR = re.compile(r"\s*(?:,|;|&|\band\b)\s*")
+# The same for names: also ",", but not "And". Equivalent to \s*(?:,|;|&|\band\b)\s*.
+_NAME_SEPARATOR = re.compile(r"\s\s*(?:[,;&]|and\b)\s*|[,;&]\s*|a(?<!\w.)nd\b\s*")
 _FINAL_INITIAL = re.compile(r"(?:^|\s)[A-Z]\.$")
 
 

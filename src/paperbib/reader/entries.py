@@ -500,6 +500,9 @@ def _apply_tail(text: str, entry: Entry, catalogue: Catalogue, require_separator
 def _may_end_in_tail(text: str) -> bool:
     """Return False when ``_apply_tail`` would find no tail in ``text``: both tails end in a digit, or in
     ``)`` after an arXiv ID or a year."""
+    if text[-1:].isalpha():
+        # Most titles end in a letter, which no strip below removes and which is never a digit.
+        return False
     end = text.strip().rstrip(" .").rstrip()[-1:]
     return end.isdigit() or end == ")"
 
