@@ -174,8 +174,16 @@ def openreview_id_from_url(url: str) -> str | None:
     return ids[0] if ids else None
 
 
+def arxiv_id_in_url(url: str) -> str | None:
+    match = identifiers._ARXIV_URL.match(url.strip())
+    if match:
+        return match.group("id")
+    doi = identifiers.doi_from_url(url)
+    return identifiers.arxiv_id_in_doi(doi) if doi else None
+
+
 def arxiv_id_from_url(url: str) -> str | None:
-    found = identifiers.arxiv_id_in_url(url)
+    found = arxiv_id_in_url(url)
     return found if found is not None and identifiers.is_valid_arxiv_id(found) else None
 
 

@@ -188,6 +188,8 @@ def test_url_helpers_match_reference(generated_list: Path):
                 continue
             assert urls.normalise_url(candidate) == expected_url, candidate
             assert identifiers.openreview_id_from_url(candidate.strip()) == expected_id, candidate
+            assert identifiers.arxiv_id_in_url(candidate) == reference.arxiv_id_in_url(candidate), candidate
+            assert identifiers.arxiv_id_from_url(candidate) == reference.arxiv_id_from_url(candidate), candidate
 
 
 def test_identifiers_match_reference(generated: Bibliography):
@@ -268,6 +270,7 @@ def test_identifiers_match_reference_by_host():
         expected = reference.derive_identifiers(links)
         assert identifiers.derive_identifiers(links) == expected, url
         assert identifiers.arxiv_id_from_url(url) == reference.arxiv_id_from_url(url), url
+        assert identifiers.arxiv_id_in_url(url) == reference.arxiv_id_in_url(url), url
         found += expected != model.Identifiers()
     assert found >= 100
 
@@ -405,6 +408,7 @@ def _reference_functions() -> dict[object, object]:
         identifiers.openreview_id_from_url: reference.openreview_id_from_url,
         identifiers.derive_identifiers: reference.derive_identifiers,
         identifiers.arxiv_id_from_url: reference.arxiv_id_from_url,
+        identifiers.arxiv_id_in_url: reference.arxiv_id_in_url,
         keys.title_words: reference.title_words,
         model.evolve: reference.evolve,
         model.link_kind: reference.link_kind,

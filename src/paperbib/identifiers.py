@@ -44,6 +44,12 @@ def arxiv_id_from_url(url: str) -> str | None:
 
 def arxiv_id_in_url(url: str) -> str | None:
     """Return the text in the place of the arXiv ID in an arXiv URL or DOI, valid or not."""
+    # Both patterns ignore case, so an ASCII URL can match only when its lowercase form names the
+    # host. Outside ASCII, case folding also matches look-alikes such as the dotless i.
+    if url.isascii():
+        folded = url.lower()
+        if "arxiv.org" not in folded and "doi.org" not in folded:
+            return None
     match = _ARXIV_URL.match(url.strip())
     if match:
         return match.group("id")

@@ -85,12 +85,15 @@ class Identifiers:
     @property
     def arxiv_base(self) -> str | None:
         """The arXiv ID without its version suffix, used for de-duplication and keys."""
-        if self.arxiv is None:
-            return None
-        head, sep, tail = self.arxiv.rpartition("v")
-        if sep and tail.isdigit() and head and head[-1].isdigit():
-            return head
-        return self.arxiv
+        return None if self.arxiv is None else arxiv_without_version(self.arxiv)
+
+
+def arxiv_without_version(arxiv: str) -> str:
+    """Return an arXiv ID without its version suffix (``2401.01234v2`` -> ``2401.01234``)."""
+    head, sep, tail = arxiv.rpartition("v")
+    if sep and tail.isdigit() and head and head[-1].isdigit():
+        return head
+    return arxiv
 
 
 # Identifiers are immutable, so every record without identifiers shares this instance.

@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 from paperbib.identifiers import arxiv_id_from_url
-from paperbib.model import Identifiers, Link, Record
+from paperbib.model import Link, Record, arxiv_without_version
 
 _SCHEMELESS_HOST = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/|$)", re.IGNORECASE)
 # An http(s) URL of printable ASCII with a host and no IPv6 brackets: urlsplit accepts it as it is,
@@ -45,7 +45,7 @@ def main_url(record: Record) -> str | None:
     if arxiv is not None:
         # pdf, http and export.arxiv.org links all become the abstract page. When the record's arXiv ID
         # names another version of the same paper, that version is taken, so that url and eprint agree.
-        if record.ids.arxiv and Identifiers(arxiv=arxiv).arxiv_base == record.ids.arxiv_base:
+        if record.ids.arxiv and arxiv_without_version(arxiv) == record.ids.arxiv_base:
             arxiv = record.ids.arxiv
         normalised = f"https://arxiv.org/abs/{arxiv}"
     if normalised is None and record.ids.arxiv:
@@ -64,8 +64,8 @@ def names_other_arxiv_version(record: Record, link: Link) -> bool:
     arxiv = arxiv_id_from_url(link.url)
     if arxiv is None or arxiv == record.ids.arxiv:
         return False
-    linked = Identifiers(arxiv=arxiv)
-    return linked.arxiv_base != linked.arxiv and linked.arxiv_base == record.ids.arxiv_base
+    base = arxiv_without_version(arxiv)
+    return base != arxiv and base == record.ids.arxiv_base
 
 
 def verbatim_field(value: str) -> str:
