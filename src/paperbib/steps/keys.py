@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -135,13 +135,8 @@ def assign_keys(records: list[Record], key_format: KeyFormat | None = None, copy
     if key_format is not None:
         return _with_keys(records, _formatted_keys(records, key_format), copy)
     base = [_key(record, TITLE_WORDS) for record in records]
-    groups: dict[str, list[int]] = defaultdict(list)
-    for index, key in enumerate(base):
-        groups[key].append(index)
     keys = list(base)
-    for members in groups.values():
-        if len(members) == 1:
-            continue
+    for members in _shared_key_groups(base):
         extended = {index: _key(records[index], EXTENDED_TITLE_WORDS) for index in members}
         counts: dict[str, int] = defaultdict(int)
         for key in extended.values():
@@ -151,6 +146,21 @@ def assign_keys(records: list[Record], key_format: KeyFormat | None = None, copy
     keys = _number_remaining(records, keys)
     _check_pattern(records, keys)
     return _with_keys(records, keys, copy)
+
+
+def _shared_key_groups(keys: list[str]) -> list[list[int]]:
+    """Return the indexes of each key that more than one record has, in order of first use.
+
+    Most keys are unique, so Counter, which counts in C, finds the few shared ones first.
+    """
+    shared = {key for key, count in Counter(keys).items() if count > 1}
+    if not shared:
+        return []
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, key in enumerate(keys):
+        if key in shared:
+            groups[key].append(index)
+    return list(groups.values())
 
 
 def _with_keys(records: list[Record], keys: list[str], copy: bool) -> list[Record]:
@@ -258,12 +268,7 @@ def _formatted_keys(records: list[Record], key_format: KeyFormat) -> list[str]:
     """Keys from a formula; papers that share one get five more title words, then their identity hash."""
     keys = [format_key(record, key_format) for record in records]
     for extra_words, with_hash in ((EXTENDED_TITLE_WORDS - TITLE_WORDS, False), (0, True)):
-        groups: dict[str, list[int]] = defaultdict(list)
-        for index, key in enumerate(keys):
-            groups[key].append(index)
-        for members in groups.values():
-            if len(members) == 1:
-                continue
+        for members in _shared_key_groups(keys):
             for index in members:
                 if with_hash:
                     keys[index] = f"{keys[index]}-{identity_hash(records[index])}"
@@ -290,13 +295,9 @@ def _number_remaining(records: list[Record], keys: list[str]) -> list[str]:
     normalisation, e.g. two titles that differ only in a math span. Their order comes from their
     content, and from their line only when the content is equal.
     """
-    groups: dict[str, list[int]] = defaultdict(list)
-    for index, key in enumerate(keys):
-        groups[key].append(index)
     numbered = list(keys)
-    for key, members in groups.items():
-        if len(members) == 1:
-            continue
+    for members in _shared_key_groups(keys):
+        key = keys[members[0]]
         members.sort(key=lambda index: (records[index].title, records[index].paper_url or "", records[index].location))
         for position, index in enumerate(members[1:], start=2):
             numbered[index] = f"{key}-{position}"
