@@ -187,6 +187,7 @@ def test_url_helpers_match_reference(generated_list: Path):
                     urls.normalise_url(candidate)
                 continue
             assert urls.normalise_url(candidate) == expected_url, candidate
+            assert urls.is_valid_url(candidate) == (expected_url is not None), candidate
             assert identifiers.openreview_id_from_url(candidate.strip()) == expected_id, candidate
             assert identifiers.arxiv_id_in_url(candidate) == reference.arxiv_id_in_url(candidate), candidate
             assert identifiers.arxiv_id_from_url(candidate) == reference.arxiv_id_from_url(candidate), candidate
@@ -1009,6 +1010,7 @@ def test_normalise_url_matches_reference_for_each_character():
                     urls.normalise_url(url)
                 continue
             assert urls.normalise_url(url) == expected, url
+            assert urls.is_valid_url(url) == (expected is not None), url
 
 
 @settings(max_examples=1000, deadline=None)

@@ -34,7 +34,8 @@ def normalise_url(url: str) -> str | None:
 
 
 def is_valid_url(url: str) -> bool:
-    return normalise_url(url) is not None
+    # The reader checks every link, and most match the plain pattern as written.
+    return _PLAIN_HTTP_URL.fullmatch(url) is not None or normalise_url(url) is not None
 
 
 def main_url(record: Record) -> str | None:
