@@ -178,7 +178,9 @@ def read_segments(entry: Entry, segments: list[str], title_done: bool, catalogue
     ``segments`` are the texts between the links as ``_collect_after_title`` returns them: the
     first is the title, unless ``title_done`` is True because a title link gave the title.
     """
-    bare = bool(entry.links) and all(link.label == BARE_LABEL for link in entry.links)
+    # The test of the first label settles most entries without the generator.
+    links = entry.links
+    bare = bool(links) and links[0].label == BARE_LABEL and all(link.label == BARE_LABEL for link in links)
     if bare and any(char.isalpha() for segment in segments[1:] for char in segment):
         # "See https://example.org for details": a sentence with a URL in it, not a title with its link.
         return Entry(title="")
