@@ -165,10 +165,10 @@ def derive_identifiers(links: Iterable[Link]) -> Identifiers:
 
 
 def _url_identifiers(url: str) -> list[tuple[str, str]]:
-    """The (name, value) identifiers in one stripped URL.
+    """Return the (name, value) identifiers in one stripped URL.
 
     Every pattern starts with its host names, so for a URL whose host ``_PLAIN_HOST`` reads, the
-    host alone tells which pattern can match: ``_HOST_READERS`` tries that one and skips the others.
+    host alone decides which pattern can match. ``_HOST_READERS`` tries that one and skips the others.
     """
     plain = _PLAIN_HOST.match(url)
     if plain is None:
@@ -201,7 +201,7 @@ def _pattern_reader(name: str, pattern: re.Pattern[str], group: str) -> Callable
 
 
 def _any_url_identifiers(url: str) -> list[tuple[str, str]]:
-    """The (name, value) identifiers in one stripped URL of any form.
+    """Return the (name, value) identifiers in one stripped URL of any form.
 
     Each pattern is tried only when the URL contains its host name, because most links match
     none of them and a substring test is much cheaper than a regular expression.

@@ -33,8 +33,9 @@ from paperbib.text import may_contain_inline_markup
 from paperbib.venues import Catalogue
 
 _LINK = r"\[\[[^\[\]\\]+\]\(https?://[^\s()\[\]<>\\]+\)\]"
-# The title cannot contain "[", so it ends before the first link group; being greedy, it keeps the
-# white space before the group but one character, which the checks below ignore and the strip removes.
+# The title cannot contain "[", so it ends before the first link group. Because it is greedy, it
+# keeps the white space before the group but one character. The checks below ignore that white
+# space, and the strip removes it.
 _PLAIN_ENTRY = re.compile(
     rf"(?P<title>[^\s*_\[\]<][^\[\]<]*)\s+(?P<links>{_LINK}(?:[ \t]*{_LINK})*)(?:\s+(?P<rest>[^\[\]<]*))?"
 )
