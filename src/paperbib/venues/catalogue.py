@@ -154,6 +154,7 @@ def default_catalogue() -> Catalogue:
     """Load the catalogue shipped with paperbib (``venues.toml``) once."""
     # The loader of this module reads the file beside it, from a directory or a zip archive, as
     # pkgutil.get_data does. importlib.resources would do the same, but importing it and the
-    # pathlib and zipfile modules it needs took about 8 ms of CPU at every start.
+    # pathlib and zipfile modules it needs took about 8 ms of CPU. NOTE: anyascii 0.3 imports
+    # importlib.resources too, so lists whose keys or venue slugs need transliteration still pay it.
     path = os.path.join(os.path.dirname(__file__), "venues.toml")
     return Catalogue.from_toml(__spec__.loader.get_data(path))  # type: ignore[union-attr]
