@@ -211,8 +211,6 @@ _KEY_CHARACTERS = _KeyCharacters()
 @lru_cache(maxsize=4096)
 def _key_character(char: str) -> str:
     """Return the ASCII text that ``char`` adds to key words: itself, a separator or a transliteration."""
-    from anyascii import anyascii
-
     if char in _JOINING:
         return ""
     category = unicodedata.category(char)
@@ -220,6 +218,10 @@ def _key_character(char: str) -> str:
         return " "
     if char.isascii():
         return char
+    # Imported only here, because importing anyascii costs milliseconds and titles whose only
+    # non-ASCII characters are quotes and dashes need none of it.
+    from anyascii import anyascii
+
     if category == "Lo":
         # Han and similar scripts transliterate to one syllable per character.
         return " " + anyascii(char) + " "

@@ -144,6 +144,9 @@ class Catalogue:
 
 
 def _slug(name: str) -> str:
+    if name.isascii():
+        # anyascii returns ASCII text unchanged, and most venue names need no import of it.
+        return re.sub(r"[^a-z0-9]", "", name.lower())[:16]
     from anyascii import anyascii
 
     return re.sub(r"[^a-z0-9]", "", anyascii(name).lower())[:16]
