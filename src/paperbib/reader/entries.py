@@ -91,6 +91,8 @@ class Entry:
 
     @property
     def note(self) -> str:
+        if not self.notes:
+            return ""  # most entries have no note, and this spares the generator
         return "; ".join(note for note in self.notes if note)
 
 
