@@ -44,6 +44,9 @@ def arxiv_id_from_url(url: str) -> str | None:
 
 def arxiv_id_in_url(url: str) -> str | None:
     """Return the text in the place of the arXiv ID in an arXiv URL or DOI, valid or not."""
+    common = _COMMON_ARXIV_URL.fullmatch(url)
+    if common is not None:
+        return common.group("id")
     # Both patterns ignore case, so an ASCII URL can match only when its lowercase form names the
     # host. Outside ASCII, case folding also matches look-alikes such as the dotless i.
     if url.isascii():
@@ -67,7 +70,8 @@ def arxiv_id_in_doi(doi: str) -> str | None:
 
 _COMMON_ARXIV_ID = re.compile(r"(\d\d)(\d\d)\.(\d{5})(?:v[1-9]\d*)?")
 # The usual arXiv link, https://arxiv.org/abs/2401.01234v2 or its pdf form. _ARXIV_URL reads the same
-# ID from it, and _COMMON_ARXIV_ID matches that ID, so arxiv_id_from_url can skip both.
+# ID from it, and _COMMON_ARXIV_ID matches that ID, so arxiv_id_in_url can skip the first and
+# arxiv_id_from_url both.
 _COMMON_ARXIV_URL = re.compile(
     r"https?://arxiv\.org/(?:abs|pdf)/"
     r"(?P<id>(?P<year>[0-9]{2})(?P<month>[0-9]{2})\.(?P<number>[0-9]{5})(?:v[1-9][0-9]*)?)(?:\.pdf)?/?"
