@@ -418,7 +418,7 @@ def _read_segment(segment: str, entry: Entry, catalogue: Catalogue) -> None:
     segment = segment.strip().strip("|").strip()
     if not segment:
         return
-    # parse_venue_text finds a year only in text with a decimal digit, and author lists have none.
+    # parse_venue_text finds a year only in text with a decimal digit, which most author lists lack.
     if not entry.has_tag and _DIGIT.search(segment):
         parsed = parse_venue_text(segment)
         if parsed.venue and parsed.year and is_venue_like(parsed.venue, catalogue) and len(parsed.venue) <= 60:

@@ -29,7 +29,7 @@ def dedupe(records: list[Record]) -> tuple[list[Record], list[Diagnostic]]:
         if target is None and title_key is not None:
             target = _find_same_title(record, title_key, kept, by_title)
         if target is None:
-            # A paper seen for the first time; most papers of a list are, so this is _register inlined.
+            # A paper seen for the first time. Most papers of a list are, so _register is inlined here.
             index = len(kept)
             kept.append(record)
             if arxiv:
