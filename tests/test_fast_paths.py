@@ -998,7 +998,7 @@ def test_dedupe_matches_reference(generated_list: Path, tmp_path: Path):
     assert any(diagnostic.code == Code.DUPLICATE_TITLE for diagnostic in actual_diagnostics)
 
 
-def test_normalise_url_matches_reference_for_each_character():
+def test_normalise_url_per_character():
     # Every character in the host and in the path, so that each class of the fast pattern is checked.
     for code in [*range(0x3000), 0xFEFF, 0x1F680, 0x10FFFF]:
         char = chr(code)
