@@ -174,12 +174,25 @@ def openreview_id_from_url(url: str) -> str | None:
     return ids[0] if ids else None
 
 
+def arxiv_id_in_url(url: str) -> str | None:
+    match = identifiers._ARXIV_URL.match(url.strip())
+    if match:
+        return match.group("id")
+    doi = identifiers.doi_from_url(url)
+    return identifiers.arxiv_id_in_doi(doi) if doi else None
+
+
+def arxiv_id_from_url(url: str) -> str | None:
+    found = arxiv_id_in_url(url)
+    return found if found is not None and identifiers.is_valid_arxiv_id(found) else None
+
+
 def derive_identifiers(links: Iterable[Link]) -> Identifiers:
     found: dict[str, str] = {}
     for link in links:
         url = link.url.strip()
         candidates = {
-            "arxiv": identifiers.arxiv_id_from_url(url),
+            "arxiv": arxiv_id_from_url(url),
             "doi": identifiers.doi_from_url(url),
             "openreview": openreview_id_from_url(url),
         }
@@ -336,14 +349,16 @@ def parse_authors(text: str) -> list[Author]:
     et_al = bool(authors._ET_AL.search(text))
     text = authors._trim(authors._ET_AL.sub("", text))
     found: list[Author] = []
-    for person in (authors._trim(part) for part in authors._PERSON_SEPARATOR.split(text)):
+    for person in (authors._trim(part) for part in re.split(r"\s*(?:;|&|\band\b|\bAnd\b)\s*", text)):
         if not person:
             continue
         pieces = [piece.strip() for piece in person.split(",") if piece.strip()]
         if len(pieces) == 2 and " " not in pieces[0]:
             found.append(Author(family=pieces[0], given=pieces[1]))
             continue
-        found.extend(authors._given_family(piece) for piece in pieces)
+        for piece in pieces:
+            words = piece.split()
+            found.append(Author(family=words[-1], given=" ".join(words[:-1])))
     if et_al and found:
         found.append(authors.ET_AL)
     return found
@@ -365,3 +380,117 @@ def preclean(text: str) -> str:
     text = entries._SUBSCRIPT.sub(r"\1", text)
     text = entries._TAGS.sub("", text)
     return text.replace("&nbsp;", " ").strip()
+
+
+def default_keys(records: list[Record]) -> list[str]:
+    """The keys that ``assign_keys`` gives without a key format, as it computed them before its fast paths."""
+    from paperbib.steps.keys import STOPWORDS, identity_hash
+
+    def key(record: Record, word_count: int) -> str:
+        words = title_words(record.title)
+        significant = [word for word in words if word not in STOPWORDS] or words
+        if record.venue_info is not None:
+            venue = record.venue_info.id
+        elif record.ids.arxiv:
+            venue = "arxiv"
+        else:
+            venue = ""
+        year = str(record.year) if record.year is not None else ""
+        prefix = re.sub(r"[^a-z0-9]", "", venue.lower()) + year
+        parts = [part for part in (prefix, *significant[:word_count]) if part]
+        if len(parts) <= 1:
+            parts.append(identity_hash(record))
+        return "-".join(parts)
+
+    base = [key(record, 3) for record in records]
+    groups: dict[str, list[int]] = {}
+    for index, value in enumerate(base):
+        groups.setdefault(value, []).append(index)
+    keys = list(base)
+    for members in groups.values():
+        if len(members) > 1:
+            extended = {index: key(records[index], 8) for index in members}
+            for index, value in extended.items():
+                shared = list(extended.values()).count(value) > 1
+                keys[index] = f"{value}-{identity_hash(records[index])}" if shared else value
+    groups = {}
+    for index, value in enumerate(keys):
+        groups.setdefault(value, []).append(index)
+    numbered = list(keys)
+    for value, members in groups.items():
+        members.sort(key=lambda index: (records[index].title, records[index].paper_url or "", records[index].location))
+        for position, index in enumerate(members[1:], start=2):
+            numbered[index] = f"{value}-{position}"
+    return numbered
+
+
+def dedupe(records: list[Record]) -> tuple[list[Record], list[Diagnostic]]:
+    """``steps.dedupe.dedupe`` as it was before its fast paths, with its merge rules reused."""
+    from paperbib.diagnostics import Code, Severity
+    from paperbib.messages import quote
+    from paperbib.steps import dedupe as step
+
+    def title_key(record: Record) -> tuple[str, str, int | None] | None:
+        title = normalise_title(record.title)
+        if not title:
+            return None
+        venue = record.venue_info.id if record.venue_info else (record.venue or "")
+        return title, venue, record.year
+
+    def register(record: Record, index: int) -> None:
+        if record.ids.arxiv_base:
+            by_arxiv.setdefault(record.ids.arxiv_base, index)
+        key = title_key(record)
+        if key is not None and index not in by_title.setdefault(key, []):
+            by_title[key].append(index)
+
+    diagnostics: list[Diagnostic] = []
+    kept: list[Record] = []
+    by_arxiv: dict[str, int] = {}
+    by_title: dict[tuple[str, str, int | None], list[int]] = {}
+    for record in records:
+        target = None
+        if record.ids.arxiv_base in by_arxiv:
+            target = by_arxiv[record.ids.arxiv_base]
+        elif title_key(record) is not None:
+            same = [index for index in by_title.get(title_key(record), []) if step._compatible(kept[index], record)]
+            target = same[0] if same else None
+        if target is None:
+            kept.append(record)
+            register(record, len(kept) - 1)
+            continue
+        original = kept[target]
+        kept[target] = step._merge(original, record)
+        message = f"{quote(record.title)} is the same paper as {original.location}; the two are merged"
+        chosen = kept[target].ids.arxiv
+        other = next((ids.arxiv for ids in (original.ids, record.ids) if step._is_other_version(ids, chosen)), None)
+        if other is not None:
+            message += f" as arXiv:{chosen}, the highest version; the link to arXiv:{other} is kept as an extra link"
+        diagnostics.append(Diagnostic(record.location, Severity.WARNING, Code.DUPLICATE, message))
+        register(kept[target], target)
+    for indexes in by_title.values():
+        for index in indexes[1:]:
+            diagnostics.append(
+                Diagnostic(
+                    kept[index].location,
+                    Severity.WARNING,
+                    Code.DUPLICATE_TITLE,
+                    f"same title as {kept[indexes[0]].location} but a different paper link; kept as two papers",
+                )
+            )
+    return kept, diagnostics
+
+
+def clean_title_markup(text: str) -> str:
+    from paperbib.text import remove_emphasis
+
+    text = text.strip()
+    for marker in ("**", "__"):
+        if text.startswith(marker) and text.endswith(marker) and len(text) > 2 * len(marker):
+            text = text[len(marker) : -len(marker)]
+    text = remove_emphasis(text).strip().strip("*").strip()
+    if text.endswith((" -", " –", " —")):
+        text = text[:-2].rstrip()
+    if text.startswith('"') and text.endswith('"') and text.count('"') == 2:
+        text = text[1:-1]
+    return clean_title(text)

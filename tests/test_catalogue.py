@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from paperbib.venues import Catalogue, default_catalogue
@@ -72,3 +74,12 @@ def test_catalogue_from_toml_text():
     assert catalogue.info("x", 2020).booktitle == "X 2020"
     assert catalogue.info("x", 2020).volume == "3"
     assert catalogue.info("x", 2021).booktitle == "X Conf, X 2021"
+
+
+def test_default_catalogue_is_the_shipped_file():
+    import paperbib.venues.catalogue as module
+
+    path = Path(module.__file__).with_name("venues.toml")
+    shipped = Catalogue.from_path(path)
+    assert [venue.id for venue in default_catalogue().venues] == [venue.id for venue in shipped.venues]
+    assert default_catalogue().venues == Catalogue.from_path(str(path)).venues

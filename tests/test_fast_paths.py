@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import itertools
 import json
 import re
 import sys
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 import reference_paths as reference
 from conftest import FIXTURES, PAPERS, ROOT, TRICKY
 from paperbib import identifiers, latex, model, text, urls
+from paperbib.diagnostics import Code
 from paperbib.exporters import ris
 from paperbib.exporters.base import ExportOptions
 from paperbib.exporters.bibtex import BibtexExporter
@@ -185,7 +187,10 @@ def test_url_helpers_match_reference(generated_list: Path):
                     urls.normalise_url(candidate)
                 continue
             assert urls.normalise_url(candidate) == expected_url, candidate
+            assert urls.is_valid_url(candidate) == (expected_url is not None), candidate
             assert identifiers.openreview_id_from_url(candidate.strip()) == expected_id, candidate
+            assert identifiers.arxiv_id_in_url(candidate) == reference.arxiv_id_in_url(candidate), candidate
+            assert identifiers.arxiv_id_from_url(candidate) == reference.arxiv_id_from_url(candidate), candidate
 
 
 def test_identifiers_match_reference(generated: Bibliography):
@@ -200,6 +205,75 @@ def test_identifiers_match_reference(generated: Bibliography):
             # URLs that name no OpenReview host, so it may return identifiers there instead of raising.
             continue
         assert identifiers.derive_identifiers(links) == expected, links
+
+
+# URLs on both sides of the host test of derive_identifiers: hosts that the patterns name, in other
+# cases, with a user, a port, a trailing dot or another subdomain, and paths of every pattern.
+_IDENTIFIER_HOSTS = [
+    "arxiv.org",
+    "ARXIV.org",
+    "www.arxiv.org",
+    "export.arxiv.org",
+    "arxiv.org.",
+    "doi.org",
+    "dx.doi.org",
+    "www.doi.org",
+    "openreview.net",
+    "www.openreview.net",
+    "api.openreview.net",
+    "openreview.net:443",
+    "user@openreview.net",
+    "aclanthology.org",
+    "www.aclanthology.org",
+    "proceedings.mlr.press",
+    "openaccess.thecvf.com",
+    "papers.nips.cc",
+    "proceedings.neurips.cc",
+    "ojs.aaai.org",
+    "github.com",
+    "arx\u0131v.org",
+]
+_IDENTIFIER_PATHS = [
+    "",
+    "/",
+    "/abs/2401.01234",
+    "/abs/2401.01234v2",
+    "/pdf/2401.01234v2.pdf",
+    "/abs/1412.0123",
+    "/abs/2413.01234",
+    "/abs/2401.00000",
+    "/abs/2401.01234v0",
+    "/abs/hep-th/9901001v1",
+    "/html/2401.01234",
+    "/10.48550/arXiv.2401.01234",
+    "/10.1109/CVPR.2020.00001",
+    "/forum?id=abc",
+    "/pdf?id=a%2Bb",
+    "/2023.acl-long.1/",
+    "/v202/lee23a.html",
+    "/content/CVPR2023/html/A_B_CVPR_2023_paper.html",
+    "/paper/2019/hash/0123456789abcdef0123456789abcdef-Abstract.html",
+    "/paper_files/paper/2022/hash/0123456789abcdef0123456789abcdef-Abstract-Conference.html",
+    "/index.php/AAAI/article/view/123",
+    "/a\tb",
+    "/openreview.net/forum?id=x",
+    "/\u0661\u0662\u0663\u0664.01234",
+]
+
+
+def test_identifiers_match_reference_by_host():
+    found = 0
+    for scheme, host, path in itertools.product(
+        ["https://", "http://", "HTTPS://", ""], _IDENTIFIER_HOSTS, _IDENTIFIER_PATHS
+    ):
+        url = scheme + host + path
+        links = [model.Link("paper", url)]
+        expected = reference.derive_identifiers(links)
+        assert identifiers.derive_identifiers(links) == expected, url
+        assert identifiers.arxiv_id_from_url(url) == reference.arxiv_id_from_url(url), url
+        assert identifiers.arxiv_id_in_url(url) == reference.arxiv_id_in_url(url), url
+        found += expected != model.Identifiers()
+    assert found >= 100
 
 
 def test_evolve_matches_dataclasses_replace(generated: Bibliography):
@@ -334,6 +408,8 @@ def _reference_functions() -> dict[object, object]:
         urls.normalise_url: reference.normalise_url,
         identifiers.openreview_id_from_url: reference.openreview_id_from_url,
         identifiers.derive_identifiers: reference.derive_identifiers,
+        identifiers.arxiv_id_from_url: reference.arxiv_id_from_url,
+        identifiers.arxiv_id_in_url: reference.arxiv_id_in_url,
         keys.title_words: reference.title_words,
         model.evolve: reference.evolve,
         model.link_kind: reference.link_kind,
@@ -682,6 +758,54 @@ def test_author_parsing_matches_reference(value):
     assert authors.parse_authors(value) == reference.parse_authors(value)
 
 
+def test_reader_matches_reference_run(generated_list: Path, monkeypatch: pytest.MonkeyPatch):
+    from paperbib.reader import entries
+
+    paths = [generated_list, PAPERS, *sorted(FIXTURES.glob("**/*.md"))]
+    sources = [read_source(str(path), "latin-1" if path.name == "latin1.md" else None) for path in paths]
+    fast = [read_markdown(source) for source in sources]
+    for module in (entries, markdown_list):
+        for name in ("split_affiliation", "looks_like_authors", "parse_authors"):
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, getattr(reference, name))
+    monkeypatch.setattr(entries, "_clean_title_markup", reference.clean_title_markup)
+    # A pattern that matches every text sends every segment to parse_venue_text.
+    monkeypatch.setattr(entries, "_DIGIT", re.compile(""))
+    slow = [read_markdown(source) for source in sources]
+    for path, fast_result, slow_result in zip(paths, fast, slow, strict=True):
+        _assert_same_reading(fast_result, slow_result, path)
+    assert sum(bool(record.authors) for record in fast[0].records) >= GENERATED_PAPERS // 10
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["a", "Z", " ", "\t", "*", "**", "_", "__", "&", "&amp;", "&#x2a;", "&ast;", '"', " -", "–", "."]
+        ),
+        max_size=8,
+    ).map("".join)
+)
+def test_title_markup_cleaning_matches_reference(value):
+    from paperbib.reader.entries import _clean_title_markup
+
+    assert _clean_title_markup(value) == reference.clean_title_markup(value)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["and", "And", "AND", "a", "nd", "x", "é", "_", ".", " ", "\t", "\u00a0", ",", ";", "&"]),
+        max_size=8,
+    ).map("".join)
+)
+def test_author_separators_match_reference(value):
+    from paperbib.reader import authors
+
+    assert authors._NAME_SEPARATOR.split(value) == re.split(r"\s*(?:,|;|&|\band\b)\s*", value)
+    assert authors._PERSON_SEPARATOR.split(value) == re.split(r"\s*(?:;|&|\band\b|\bAnd\b)\s*", value)
+
+
 def test_process_in_place_matches_copies(generated_list: Path):
     from paperbib.pipeline import process
 
@@ -834,3 +958,72 @@ def test_scan_links_group_pattern_matches_full(value):
         patch.setattr(links, "_PLAIN_GROUP", re.compile(r"(?!)"))
         full = scan()
     assert fast == full
+
+
+def test_default_keys_match_reference(generated_list: Path):
+    from paperbib.steps.keys import assign_keys
+
+    for path in _inputs(generated_list):
+        records = _load(path).records
+        expected = reference.default_keys(records)
+        assert [record.key for record in assign_keys(records)] == expected, path
+
+
+def test_dedupe_matches_reference(generated_list: Path, tmp_path: Path):
+    from paperbib.steps.dedupe import dedupe
+    from paperbib.steps.identify import identify
+    from paperbib.steps.resolve_venues import resolve_venues
+
+    # The list twice, with the second copy's links changed in every third bullet: papers merge by
+    # arXiv ID and by title, and some titles repeat with another link.
+    text = generated_list.read_text(encoding="utf-8")
+    changed = [
+        line.replace("](https://", "](https://mirror.") if index % 3 == 0 else line
+        for index, line in enumerate(text.splitlines())
+    ]
+    doubled = tmp_path / "doubled.md"
+    doubled.write_text(text + "\n" + "\n".join(changed) + "\n", encoding="utf-8")
+    merged = 0
+    for path in [*_inputs(generated_list), doubled]:
+        encoding = "latin-1" if path.name == "latin1.md" else None
+        records = identify(read_markdown(read_source(str(path), encoding)).records)
+        records, _ = resolve_venues(records, default_catalogue())
+        expected_records, expected_diagnostics = reference.dedupe(list(records))
+        actual_records, actual_diagnostics = dedupe(list(records))
+        assert actual_records == expected_records, path
+        assert actual_diagnostics == expected_diagnostics, path
+        merged += len(records) - len(actual_records)
+    # The comparison proves little unless some papers were merged and some were kept apart.
+    assert merged >= GENERATED_PAPERS // 2
+    assert any(diagnostic.code == Code.DUPLICATE_TITLE for diagnostic in actual_diagnostics)
+
+
+def test_normalise_url_per_character():
+    # Every character in the host and in the path, so that each class of the fast pattern is checked.
+    for code in [*range(0x3000), 0xFEFF, 0x1F680, 0x10FFFF]:
+        char = chr(code)
+        for url in (f"https://a{char}b.org/p", f"http://host/{char}", f"https://{char}"):
+            try:
+                expected = reference.normalise_url(url)
+            except ValueError:
+                with pytest.raises(ValueError):
+                    urls.normalise_url(url)
+                continue
+            assert urls.normalise_url(url) == expected, url
+            assert urls.is_valid_url(url) == (expected is not None), url
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="$\\{} \ta1[*", max_size=16))
+def test_math_and_escapes_match_reference(value):
+    assert text.split_math(value) == reference.split_math(value)
+    assert text.unescape_markdown(value) == reference.unescape_markdown(value)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "é", "Ⅻ", "²", "1", "٣", ")", ".", " ", "\u00a0", "\t"]), max_size=6))
+def test_tail_test_matches_reference(value):
+    from paperbib.reader.entries import _may_end_in_tail
+
+    end = value.strip().rstrip(" .").rstrip()[-1:]
+    assert _may_end_in_tail(value) == (end.isdigit() or end == ")")

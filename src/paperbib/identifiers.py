@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from paperbib.model import Identifiers, Link
+from paperbib.model import NO_IDENTIFIERS, Identifiers, Link
 
 # New-style arXiv IDs (YYMM.NNNN or YYMM.NNNNN, since 2007) and old-style archive/YYMMNNN IDs,
 # each with an optional version. Source: arXiv help page "Understanding the arXiv identifier".
@@ -34,12 +34,25 @@ _AAAI = re.compile(r"^(?:https?://)?ojs\.aaai\.org/index\.php/AAAI/article/(?:vi
 
 def arxiv_id_from_url(url: str) -> str | None:
     """Return the valid arXiv ID in an arXiv abs, pdf or html URL or arXiv DOI, keeping any version suffix."""
+    common = _COMMON_ARXIV_URL.fullmatch(url)
+    if common is not None:
+        year, month, number = common.group("year", "month", "number")
+        return common.group("id") if _is_valid_common_arxiv_id(year, month, number) else None
     found = arxiv_id_in_url(url)
     return found if found is not None and is_valid_arxiv_id(found) else None
 
 
 def arxiv_id_in_url(url: str) -> str | None:
     """Return the text in the place of the arXiv ID in an arXiv URL or DOI, valid or not."""
+    common = _COMMON_ARXIV_URL.fullmatch(url)
+    if common is not None:
+        return common.group("id")
+    # Both patterns ignore case, so an ASCII URL can match only when its lowercase form names the
+    # host. Outside ASCII, case folding also matches look-alikes such as the dotless i.
+    if url.isascii():
+        folded = url.lower()
+        if "arxiv.org" not in folded and "doi.org" not in folded:
+            return None
     match = _ARXIV_URL.match(url.strip())
     if match:
         return match.group("id")
@@ -56,6 +69,18 @@ def arxiv_id_in_doi(doi: str) -> str | None:
 
 
 _COMMON_ARXIV_ID = re.compile(r"(\d\d)(\d\d)\.(\d{5})(?:v[1-9]\d*)?")
+# The usual arXiv link, https://arxiv.org/abs/2401.01234v2 or its pdf form. _ARXIV_URL reads the same
+# ID from it, and _COMMON_ARXIV_ID matches that ID, so arxiv_id_in_url can skip the first and
+# arxiv_id_from_url both.
+_COMMON_ARXIV_URL = re.compile(
+    r"https?://arxiv\.org/(?:abs|pdf)/"
+    r"(?P<id>(?P<year>[0-9]{2})(?P<month>[0-9]{2})\.(?P<number>[0-9]{5})(?:v[1-9][0-9]*)?)(?:\.pdf)?/?"
+)
+
+
+def _is_valid_common_arxiv_id(year: str, month: str, number: str) -> bool:
+    """Apply the rules of is_valid_arxiv_id to the parts of an ID that _COMMON_ARXIV_ID matches."""
+    return year >= "15" and "01" <= month <= "12" and number != "00000"
 
 
 def is_valid_arxiv_id(arxiv_id: str) -> bool:
@@ -69,7 +94,7 @@ def is_valid_arxiv_id(arxiv_id: str) -> bool:
     common = _COMMON_ARXIV_ID.fullmatch(arxiv_id)
     if common is not None:
         # The usual ID since 2015, checked without the general rules below.
-        return common.group(1) >= "15" and "01" <= common.group(2) <= "12" and common.group(3) != "00000"
+        return _is_valid_common_arxiv_id(*common.groups())
     head, sep, version = arxiv_id.rpartition("v")
     if sep and head[-1:].isdigit():
         if not version.isdigit() or int(version) < 1:
@@ -140,11 +165,47 @@ def derive_identifiers(links: Iterable[Link]) -> Identifiers:
         if is_valid_arxiv_id(arxiv_in_doi):
             found.setdefault("arxiv", arxiv_in_doi)
         del found["doi"]
-    return Identifiers(**found)
+    return Identifiers(**found) if found else NO_IDENTIFIERS
 
 
 def _url_identifiers(url: str) -> list[tuple[str, str]]:
-    """The (name, value) identifiers in one stripped URL.
+    """Return the (name, value) identifiers in one stripped URL.
+
+    Every pattern starts with its host names, so for a URL whose host ``_PLAIN_HOST`` reads, the
+    host alone decides which pattern can match. ``_HOST_READERS`` tries that one and skips the others.
+    """
+    plain = _PLAIN_HOST.match(url)
+    if plain is None:
+        return _any_url_identifiers(url)
+    host = plain.group(1)
+    read = _HOST_READERS.get(host)
+    if read is not None:
+        return read(url)
+    if host.endswith("openreview.net"):
+        return _any_url_identifiers(url)
+    return []
+
+
+# An http(s) URL whose host is lowercase ASCII, without user or port, and is followed by "/" or
+# the end. urlsplit returns that host as the netloc even when the path has tabs or newlines, and the
+# case-insensitive patterns can match it only where they match it literally.
+_PLAIN_HOST = re.compile(r"https?://([a-z0-9.\-]+)(?:/|\Z)")
+
+
+def _one(name: str, value: str | None) -> list[tuple[str, str]]:
+    return [(name, value)] if value else []
+
+
+def _pattern_reader(name: str, pattern: re.Pattern[str], group: str) -> Callable[[str], list[tuple[str, str]]]:
+    def read(url: str) -> list[tuple[str, str]]:
+        match = pattern.match(url)
+        return [(name, match.group(group))] if match else []
+
+    return read
+
+
+def _any_url_identifiers(url: str) -> list[tuple[str, str]]:
+    """Return the (name, value) identifiers in one stripped URL of any form.
 
     Each pattern is tried only when the URL contains its host name, because most links match
     none of them and a substring test is much cheaper than a regular expression.
@@ -182,6 +243,36 @@ _HOST_PATTERNS = (
     ("neurips_hash", ".cc/paper", _NEURIPS, "hash"),
     ("aaai_article", "ojs.aaai.org", _AAAI, "id"),
 )
+
+
+def _read_arxiv_url(url: str) -> list[tuple[str, str]]:
+    return _one("arxiv", arxiv_id_from_url(url))
+
+
+def _read_openreview_url(url: str) -> list[tuple[str, str]]:
+    return _one("openreview", openreview_id_from_url(url))
+
+
+_ACL_READER = _pattern_reader("acl_anthology", _ACL, "id")
+_NEURIPS_READER = _pattern_reader("neurips_hash", _NEURIPS, "hash")
+# The hosts that the patterns name, each with the reader of the patterns that can match its URLs.
+# Other hosts ending in openreview.net take the general path; all other hosts give no identifier.
+_HOST_READERS: dict[str, Callable[[str], list[tuple[str, str]]]] = {
+    "arxiv.org": _read_arxiv_url,
+    "www.arxiv.org": _read_arxiv_url,
+    "export.arxiv.org": _read_arxiv_url,
+    "doi.org": _any_url_identifiers,
+    "dx.doi.org": _any_url_identifiers,
+    "openreview.net": _read_openreview_url,
+    "www.openreview.net": _read_openreview_url,
+    "aclanthology.org": _ACL_READER,
+    "www.aclanthology.org": _ACL_READER,
+    "proceedings.mlr.press": _pattern_reader("pmlr_volume", _PMLR, "volume"),
+    "openaccess.thecvf.com": _pattern_reader("cvf", _CVF, "id"),
+    "papers.nips.cc": _NEURIPS_READER,
+    "proceedings.neurips.cc": _NEURIPS_READER,
+    "ojs.aaai.org": _pattern_reader("aaai_article", _AAAI, "id"),
+}
 
 
 def arxiv_year(arxiv_id: str) -> int | None:

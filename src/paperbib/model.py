@@ -85,12 +85,19 @@ class Identifiers:
     @property
     def arxiv_base(self) -> str | None:
         """The arXiv ID without its version suffix, used for de-duplication and keys."""
-        if self.arxiv is None:
-            return None
-        head, sep, tail = self.arxiv.rpartition("v")
-        if sep and tail.isdigit() and head and head[-1].isdigit():
-            return head
-        return self.arxiv
+        return None if self.arxiv is None else arxiv_without_version(self.arxiv)
+
+
+def arxiv_without_version(arxiv: str) -> str:
+    """Return an arXiv ID without its version suffix (``2401.01234v2`` -> ``2401.01234``)."""
+    head, sep, tail = arxiv.rpartition("v")
+    if sep and tail.isdigit() and head and head[-1].isdigit():
+        return head
+    return arxiv
+
+
+# Identifiers are immutable, so every record without identifiers shares this instance.
+NO_IDENTIFIERS = Identifiers()
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +129,7 @@ class Record:
     venue: str | None = None  # the venue as written in the list
     authors: list[Author] = field(default_factory=list)
     note: str = ""  # list text after the links, kept rather than dropped
-    ids: Identifiers = field(default_factory=Identifiers)
+    ids: Identifiers = NO_IDENTIFIERS
     venue_info: VenueInfo | None = None
     key: str = ""
     duplicates: list[Location] = field(default_factory=list)  # other places the same paper was listed

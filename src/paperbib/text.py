@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
-_MARKDOWN_ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _ASCII_SPACE_NOT_BLANK = re.compile(r"[\t\n\r\f\v]")
 _ASCII_KEPT_MARKS = "#$+<=>^`|~"
@@ -27,6 +26,11 @@ def _comparison_form(character: str) -> str:
 
 
 _ASCII_COMPARISON_FORM = str.maketrans({chr(code): _comparison_form(chr(code)) for code in range(128)})
+# The same forms for bytes.translate, which maps each byte to one byte: kept marks become NUL, which
+# no other character becomes, so that a title with kept marks can be sent to the table above.
+_ASCII_COMPARISON_BYTES = bytes(
+    0 if chr(code) in _ASCII_KEPT_MARKS else ord(_comparison_form(chr(code))) for code in range(128)
+).ljust(256, b" ")
 
 
 # Terminal escape sequences (ESC [ ... final byte, and ESC with one character), then C0 and C1 control
@@ -62,56 +66,58 @@ def split_math(text: str) -> list[tuple[bool, str]]:
         return [(False, text)] if text else []
     chunks: list[tuple[bool, str]] = []
     plain_start = 0
-    i = 0
     n = len(text)
-    while i < n:
-        char = text[i]
-        if char == "\\":
-            i += 2
+    position = 0
+    while True:
+        # The next escape (a backslash and the character it hides) or dollar sign; the characters
+        # between them cannot start or end a span.
+        token = _MATH_TOKEN.search(text, position)
+        if token is None:
+            break
+        i = token.start()
+        position = token.end()
+        if token.group() != "$":
             continue
-        if char == "$" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] != "$":
+        if i + 1 < n and not text[i + 1].isspace() and text[i + 1] != "$":
             close = _find_closing_dollar(text, i + 1)
             if close is not None and _braces_balanced(text[i + 1 : close]):
                 if plain_start < i:
                     chunks.append((False, text[plain_start:i]))
                 chunks.append((True, text[i : close + 1]))
-                i = close + 1
-                plain_start = i
-                continue
-        i += 1
+                position = plain_start = close + 1
     if plain_start < n:
         chunks.append((False, text[plain_start:]))
     return chunks
 
 
+# A backslash with the character it escapes, or a dollar sign. A backslash at the end of the text
+# matches nothing, because it escapes nothing.
+_MATH_TOKEN = re.compile(r"\\.|\$", re.DOTALL)
+_BRACE_TOKEN = re.compile(r"\\.|[{}]", re.DOTALL)
+
+
 def _find_closing_dollar(text: str, start: int) -> int | None:
-    j = start
-    while j < len(text):
-        if text[j] == "\\":
-            j += 2
-            continue
-        if text[j] == "$":
+    for token in _MATH_TOKEN.finditer(text, start):
+        if token.group() == "$":
+            j = token.start()
             followed_by_digit = j + 1 < len(text) and text[j + 1].isdigit()
             if not text[j - 1].isspace() and not followed_by_digit:
                 return j
-        j += 1
     return None
 
 
 def _braces_balanced(text: str) -> bool:
+    if "{" not in text and "}" not in text:
+        return True
     depth = 0
-    i = 0
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] == "{":
+    for token in _BRACE_TOKEN.finditer(text):
+        brace = token.group()
+        if brace == "{":
             depth += 1
-        elif text[i] == "}":
+        elif brace == "}":
             depth -= 1
             if depth < 0:
                 return False
-        i += 1
     return depth == 0
 
 
@@ -119,20 +125,14 @@ def unescape_markdown(text: str) -> str:
     """Remove CommonMark backslash escapes (``\\[`` -> ``[``) outside math spans."""
     if "\\" not in text:
         return text
-    out: list[str] = []
-    for is_math, chunk in split_math(text):
-        if is_math:
-            out.append(chunk)
-            continue
-        i = 0
-        while i < len(chunk):
-            if chunk[i] == "\\" and i + 1 < len(chunk) and chunk[i + 1] in _MARKDOWN_ESCAPABLE:
-                out.append(chunk[i + 1])
-                i += 2
-            else:
-                out.append(chunk[i])
-                i += 1
-    return "".join(out)
+    if "$" not in text:
+        return _MARKDOWN_ESCAPE.sub(r"\1", text)
+    return "".join(chunk if is_math else _MARKDOWN_ESCAPE.sub(r"\1", chunk) for is_math, chunk in split_math(text))
+
+
+# A backslash and the ASCII punctuation character that it escapes (CommonMark escapes no other
+# character). Matches do not overlap, so in "\\[" the first backslash escapes the second.
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 _CHARACTER_REFERENCE = re.compile(r"&#?[0-9A-Za-z]+;")
@@ -211,8 +211,12 @@ def clean_title(text: str) -> str:
     No-break spaces are kept because they are part of the title. An ellipsis (``...`` or ``…``)
     is not a list period and is kept.
     """
-    # The substitution changes nothing unless there is a run of spaces or another ASCII white space character.
-    title = _ASCII_SPACE.sub(" ", text) if "  " in text or _ASCII_SPACE_NOT_BLANK.search(text) else text
+    # The substitution changes nothing unless there is a run of spaces or another ASCII white space
+    # character, and those others are all control characters, which isprintable rejects.
+    if "  " in text or (not text.isprintable() and _ASCII_SPACE_NOT_BLANK.search(text)):
+        title = _ASCII_SPACE.sub(" ", text)
+    else:
+        title = text
     title = title.strip()
     if title.endswith(".") and not title.endswith("..") and len(title) > 1:
         title = title[:-1].rstrip()
@@ -227,6 +231,11 @@ def normalise_title(title: str) -> str:
     if title.isascii():
         # The same result for ASCII without per-character Unicode look-ups: NFKC changes no ASCII,
         # casefold is lower, and the ASCII symbols (category S) plus "#" are the kept marks.
+        # bytes.translate is a table look-up per byte, several times faster than str.translate
+        # with a dict, but it cannot put spaces around a kept mark.
+        folded = title.encode("ascii").translate(_ASCII_COMPARISON_BYTES)
+        if b"\0" not in folded:
+            return b" ".join(folded.split()).decode("ascii")
         return " ".join(title.translate(_ASCII_COMPARISON_FORM).split())
     folded = unicodedata.normalize("NFKC", title).casefold()
     return " ".join(folded.translate(_COMPARISON_FORM).split())

@@ -6,12 +6,14 @@ import re
 from urllib.parse import urlsplit
 
 from paperbib.identifiers import arxiv_id_from_url
-from paperbib.model import Identifiers, Link, Record
+from paperbib.model import Link, Record, arxiv_without_version
 
 _SCHEMELESS_HOST = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/|$)", re.IGNORECASE)
 # An http(s) URL of printable ASCII with a host and no IPv6 brackets: urlsplit accepts it as it is,
 # so normalise_url returns it without calling urlsplit. Every other URL takes the urlsplit path.
-_PLAIN_HTTP_URL = re.compile(r"https?://[^/?#\[\]\x00-\x20\x7f-\U0010ffff]+(?:[/?#][!-~]*)?")
+# The host class lists the printable ASCII characters other than "#", "/", "?", "[" and "]". Written
+# as a negated class up to U+10FFFF it took 1.5 ms to compile at every start.
+_PLAIN_HTTP_URL = re.compile(r'https?://[!"$-.0->@-Z\\^-~]+(?:[/?#][!-~]*)?')
 
 
 def normalise_url(url: str) -> str | None:
@@ -32,7 +34,8 @@ def normalise_url(url: str) -> str | None:
 
 
 def is_valid_url(url: str) -> bool:
-    return normalise_url(url) is not None
+    # The reader checks every link, and most match the plain pattern as written.
+    return _PLAIN_HTTP_URL.fullmatch(url) is not None or normalise_url(url) is not None
 
 
 def main_url(record: Record) -> str | None:
@@ -43,7 +46,7 @@ def main_url(record: Record) -> str | None:
     if arxiv is not None:
         # pdf, http and export.arxiv.org links all become the abstract page. When the record's arXiv ID
         # names another version of the same paper, that version is taken, so that url and eprint agree.
-        if record.ids.arxiv and Identifiers(arxiv=arxiv).arxiv_base == record.ids.arxiv_base:
+        if record.ids.arxiv and arxiv_without_version(arxiv) == record.ids.arxiv_base:
             arxiv = record.ids.arxiv
         normalised = f"https://arxiv.org/abs/{arxiv}"
     if normalised is None and record.ids.arxiv:
@@ -62,8 +65,8 @@ def names_other_arxiv_version(record: Record, link: Link) -> bool:
     arxiv = arxiv_id_from_url(link.url)
     if arxiv is None or arxiv == record.ids.arxiv:
         return False
-    linked = Identifiers(arxiv=arxiv)
-    return linked.arxiv_base != linked.arxiv and linked.arxiv_base == record.ids.arxiv_base
+    base = arxiv_without_version(arxiv)
+    return base != arxiv and base == record.ids.arxiv_base
 
 
 def verbatim_field(value: str) -> str:

@@ -65,6 +65,7 @@ _BOLD_ABBREVIATION = re.compile(
 _ARXIV_TAIL = re.compile(
     r"(?:^|(?<=[\s.,;(]))arxiv\s*:?\s*(?P<id>\d{4}\.\d{4,5}(?:v\d+)?|(?:19|20)\d{2})\)?$", re.IGNORECASE
 )
+_DIGIT = re.compile(r"\d")
 _YEAR_TOKEN = re.compile(r"^(?:(?:19|20)\d{2}|['’]\d{2})$")
 _BOLD_TITLE = re.compile(r"^\s*(?:\*\*|__)(?P<title>[^*_]{2,}?)(?:\*\*|__)(?P<rest>.*)$")
 _SPACE_OR_BREAK = re.compile(r"\s+|<br\s*/?>|\*\*(?=\[)", re.IGNORECASE)
@@ -90,6 +91,8 @@ class Entry:
 
     @property
     def note(self) -> str:
+        if not self.notes:
+            return ""  # most entries have no note, and this spares the generator
         return "; ".join(note for note in self.notes if note)
 
 
@@ -132,10 +135,13 @@ def clean_entry_title(text: str) -> str:
 def _clean_title_markup(text: str) -> str:
     """Return the title of ``text`` without emphasis, list punctuation and quotes, but with its backslash escapes."""
     text = text.strip()
-    for marker in ("**", "__"):
-        if text.startswith(marker) and text.endswith(marker) and len(text) > 2 * len(marker):
-            text = text[len(marker) : -len(marker)]
-    text = remove_emphasis(text).strip().strip("*").strip()
+    # Without these characters there is no emphasis marker and no character reference, and the
+    # steps below leave the stripped text as it is.
+    if "*" in text or "_" in text or "&" in text:
+        for marker in ("**", "__"):
+            if text.startswith(marker) and text.endswith(marker) and len(text) > 2 * len(marker):
+                text = text[len(marker) : -len(marker)]
+        text = remove_emphasis(text).strip().strip("*").strip()
     if text.endswith((" -", " –", " —")):
         text = text[:-2].rstrip()
     if text.startswith('"') and text.endswith('"') and text.count('"') == 2:
@@ -174,7 +180,9 @@ def read_segments(entry: Entry, segments: list[str], title_done: bool, catalogue
     ``segments`` are the texts between the links as ``_collect_after_title`` returns them: the
     first is the title, unless ``title_done`` is True because a title link gave the title.
     """
-    bare = bool(entry.links) and all(link.label == BARE_LABEL for link in entry.links)
+    # The test of the first label settles most entries without the generator.
+    links = entry.links
+    bare = bool(links) and links[0].label == BARE_LABEL and all(link.label == BARE_LABEL for link in links)
     if bare and any(char.isalpha() for segment in segments[1:] for char in segment):
         # "See https://example.org for details": a sentence with a URL in it, not a title with its link.
         return Entry(title="")
@@ -410,11 +418,13 @@ def _read_segment(segment: str, entry: Entry, catalogue: Catalogue) -> None:
     segment = segment.strip().strip("|").strip()
     if not segment:
         return
-    if not entry.has_tag:
+    # parse_venue_text finds a year only in text with a decimal digit, which most author lists lack.
+    if not entry.has_tag and _DIGIT.search(segment):
         parsed = parse_venue_text(segment)
         if parsed.venue and parsed.year and is_venue_like(parsed.venue, catalogue) and len(parsed.venue) <= 60:
             _set_venue(entry, parsed)
             return
+    if not entry.has_tag:
         rest = _apply_tail(segment, entry, catalogue, require_separator=False)
         if entry.has_tag:
             if rest.strip(" .,"):
@@ -494,6 +504,9 @@ def _apply_tail(text: str, entry: Entry, catalogue: Catalogue, require_separator
 def _may_end_in_tail(text: str) -> bool:
     """Return False when ``_apply_tail`` would find no tail in ``text``: both tails end in a digit, or in
     ``)`` after an arXiv ID or a year."""
+    if text[-1:].isalpha():
+        # Most titles end in a letter, which no strip below removes and which is never a digit.
+        return False
     end = text.strip().rstrip(" .").rstrip()[-1:]
     return end.isdigit() or end == ")"
 

@@ -24,11 +24,18 @@ def dedupe(records: list[Record]) -> tuple[list[Record], list[Diagnostic]]:
     normalised: dict[str, str] = {}
     for record in records:
         title_key = _title_key(record, normalised)
-        target = _find_same(record, title_key, kept, by_arxiv, by_title)
+        arxiv = record.ids.arxiv_base
+        target = by_arxiv.get(arxiv) if arxiv else None
+        if target is None and title_key is not None:
+            target = _find_same_title(record, title_key, kept, by_title)
         if target is None:
+            # A paper seen for the first time. Most papers of a list are, so _register is inlined here.
             index = len(kept)
             kept.append(record)
-            _register(record, title_key, index, by_arxiv, by_title)
+            if arxiv:
+                by_arxiv.setdefault(arxiv, index)
+            if title_key is not None:
+                by_title.setdefault(title_key, []).append(index)
             continue
         original = kept[target]
         kept[target] = _merge(original, record)
@@ -69,19 +76,14 @@ def _title_key(record: Record, normalised: dict[str, str]) -> tuple[str, str, in
     return title, venue, record.year
 
 
-def _find_same(
+def _find_same_title(
     record: Record,
-    title_key: tuple[str, str, int | None] | None,
+    title_key: tuple[str, str, int | None],
     kept: list[Record],
-    by_arxiv: dict[str, int],
     by_title: dict[tuple[str, str, int | None], list[int]],
 ) -> int | None:
-    arxiv = record.ids.arxiv_base
-    if arxiv and arxiv in by_arxiv:
-        return by_arxiv[arxiv]
-    if title_key is None:
-        return None
-    for index in by_title.get(title_key, []):
+    """Return the index of a kept record with ``title_key`` and no conflicting link, or None."""
+    for index in by_title.get(title_key, ()):
         if _compatible(kept[index], record):
             return index
     return None

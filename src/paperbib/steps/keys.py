@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -135,13 +135,8 @@ def assign_keys(records: list[Record], key_format: KeyFormat | None = None, copy
     if key_format is not None:
         return _with_keys(records, _formatted_keys(records, key_format), copy)
     base = [_key(record, TITLE_WORDS) for record in records]
-    groups: dict[str, list[int]] = defaultdict(list)
-    for index, key in enumerate(base):
-        groups[key].append(index)
     keys = list(base)
-    for members in groups.values():
-        if len(members) == 1:
-            continue
+    for members in _shared_key_groups(base):
         extended = {index: _key(records[index], EXTENDED_TITLE_WORDS) for index in members}
         counts: dict[str, int] = defaultdict(int)
         for key in extended.values():
@@ -151,6 +146,21 @@ def assign_keys(records: list[Record], key_format: KeyFormat | None = None, copy
     keys = _number_remaining(records, keys)
     _check_pattern(records, keys)
     return _with_keys(records, keys, copy)
+
+
+def _shared_key_groups(keys: list[str]) -> list[list[int]]:
+    """Return the indexes of each key that more than one record has, in order of first use.
+
+    Most keys are unique, so Counter, which counts in C, finds the few shared ones first.
+    """
+    shared = {key for key, count in Counter(keys).items() if count > 1}
+    if not shared:
+        return []
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, key in enumerate(keys):
+        if key in shared:
+            groups[key].append(index)
+    return list(groups.values())
 
 
 def _with_keys(records: list[Record], keys: list[str], copy: bool) -> list[Record]:
@@ -168,11 +178,13 @@ _JOINING = frozenset("'’‘&-\u2010\u2011")
 def title_words(title: str) -> list[str]:
     """ASCII words of a title for keys: math removed, quotes and hyphens dropped, other scripts transliterated."""
     text = "".join(chunk for is_math, chunk in split_math(title) if not is_math) if "$" in title else title
-    text = unicodedata.normalize("NFC", text)
     if text.isascii():
-        # Every ASCII character other than those in _JOINING maps to itself or to a separator, so
-        # the per-character mapping below reduces to dropping those.
-        return _WORD.findall(text.translate(_ASCII_JOINING).lower())
+        # NFC changes no ASCII text. Every ASCII character other than those in _JOINING maps to
+        # itself or to a separator, so the per-character mapping below reduces to dropping those.
+        # str.replace finds an absent character with one memchr, where str.translate with a table
+        # looks up each distinct character of the title.
+        return _WORD.findall(text.replace("'", "").replace("&", "").replace("-", "").lower())
+    text = unicodedata.normalize("NFC", text)
     return _WORD.findall(text.translate(_KEY_CHARACTERS).lower())
 
 
@@ -193,15 +205,12 @@ _KEY_CHARACTERS_KEPT = 4096
 
 
 _WORD = re.compile(r"[a-z0-9]+")
-_ASCII_JOINING = str.maketrans(dict.fromkeys(char for char in _JOINING if char.isascii()))
 _KEY_CHARACTERS = _KeyCharacters()
 
 
 @lru_cache(maxsize=4096)
 def _key_character(char: str) -> str:
     """Return the ASCII text that ``char`` adds to key words: itself, a separator or a transliteration."""
-    from anyascii import anyascii
-
     if char in _JOINING:
         return ""
     category = unicodedata.category(char)
@@ -209,6 +218,10 @@ def _key_character(char: str) -> str:
         return " "
     if char.isascii():
         return char
+    # Imported only here, because importing anyascii costs milliseconds and titles whose only
+    # non-ASCII characters are quotes and dashes need none of it.
+    from anyascii import anyascii
+
     if category == "Lo":
         # Han and similar scripts transliterate to one syllable per character.
         return " " + anyascii(char) + " "
@@ -218,15 +231,18 @@ def _key_character(char: str) -> str:
 def venue_id(record: Record) -> str:
     """Return the venue part of a key: the catalogue id (a slug for unknown venues), ``arxiv`` or empty."""
     if record.venue_info is not None:
-        venue = record.venue_info.id
-    elif record.ids.arxiv:
-        venue = "arxiv"
-    else:
-        venue = ""
-    return _NOT_ALPHANUMERIC.sub("", venue.lower())
+        return _venue_slug(record.venue_info.id)
+    return "arxiv" if record.ids.arxiv else ""
 
 
 _NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]")
+
+
+@lru_cache(maxsize=1024)
+def _venue_slug(venue: str) -> str:
+    """Return ``venue`` in lowercase without the characters that keys do not allow, cached because
+    a list names a few venues many times."""
+    return _NOT_ALPHANUMERIC.sub("", venue.lower())
 
 
 def venue_prefix(record: Record) -> str:
@@ -240,8 +256,11 @@ def _significant_words(record: Record) -> list[str]:
 
 
 def _key(record: Record, word_count: int) -> str:
-    significant = _significant_words(record)
-    parts = [part for part in (venue_prefix(record), *significant[:word_count]) if part]
+    # Title words are never empty, so only the venue prefix can be.
+    prefix = venue_prefix(record)
+    parts = _significant_words(record)[:word_count]
+    if prefix:
+        parts.insert(0, prefix)
     if len(parts) <= 1:
         parts.append(identity_hash(record))
     return "-".join(parts)
@@ -251,12 +270,7 @@ def _formatted_keys(records: list[Record], key_format: KeyFormat) -> list[str]:
     """Keys from a formula; papers that share one get five more title words, then their identity hash."""
     keys = [format_key(record, key_format) for record in records]
     for extra_words, with_hash in ((EXTENDED_TITLE_WORDS - TITLE_WORDS, False), (0, True)):
-        groups: dict[str, list[int]] = defaultdict(list)
-        for index, key in enumerate(keys):
-            groups[key].append(index)
-        for members in groups.values():
-            if len(members) == 1:
-                continue
+        for members in _shared_key_groups(keys):
             for index in members:
                 if with_hash:
                     keys[index] = f"{keys[index]}-{identity_hash(records[index])}"
@@ -283,13 +297,9 @@ def _number_remaining(records: list[Record], keys: list[str]) -> list[str]:
     normalisation, e.g. two titles that differ only in a math span. Their order comes from their
     content, and from their line only when the content is equal.
     """
-    groups: dict[str, list[int]] = defaultdict(list)
-    for index, key in enumerate(keys):
-        groups[key].append(index)
     numbered = list(keys)
-    for key, members in groups.items():
-        if len(members) == 1:
-            continue
+    for members in _shared_key_groups(keys):
+        key = keys[members[0]]
         members.sort(key=lambda index: (records[index].title, records[index].paper_url or "", records[index].location))
         for position, index in enumerate(members[1:], start=2):
             numbered[index] = f"{key}-{position}"
