@@ -6,7 +6,6 @@ import logging
 from dataclasses import dataclass, field
 
 from paperbib.diagnostics import Diagnostic
-from paperbib.enrich.sidecar import sidecar_path
 from paperbib.errors import InputError
 from paperbib.model import Record
 from paperbib.reader.markdown_list import read_markdown
@@ -15,7 +14,7 @@ from paperbib.steps.dedupe import dedupe
 from paperbib.steps.identify import identify
 from paperbib.steps.keys import KeyFormat, assign_keys
 from paperbib.steps.resolve_venues import resolve_venues
-from paperbib.steps.sidecar import apply_sidecar
+from paperbib.steps.sidecar import apply_sidecar, sidecar_path
 from paperbib.venues import Catalogue, default_catalogue
 
 logger = logging.getLogger(__name__)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import difflib
 import errno
 import io
 import os
@@ -290,6 +289,8 @@ def select_records(bibliography: Bibliography, venues: Sequence[str], years: Seq
     for venue in venues:
         known = catalogue.find(venue)
         if known is None or lookup_form(known.short) not in {lookup_form(name) for name in present}:
+            import difflib  # only for a venue filter that matches nothing
+
             close = difflib.get_close_matches(venue.lower(), [name.lower() for name in present], n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             hints.append(f"--venue {venue!r} matches no paper{hint}")

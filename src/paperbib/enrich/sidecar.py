@@ -26,7 +26,6 @@ removed or reordered. ``key`` and ``title`` are there for the reader of the file
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,12 +33,12 @@ from paperbib.atomic import write_atomic
 from paperbib.enrich.result import FIELDS, Metadata, Status
 from paperbib.errors import PaperbibError
 from paperbib.model import Record
-from paperbib.source import STDIN
+from paperbib.steps.sidecar import SUFFIX as SUFFIX
+from paperbib.steps.sidecar import sidecar_path as sidecar_path
 from paperbib.text import normalise_title
 
 FORMAT = "paperbib-sidecar"
 VERSION = 1
-SUFFIX = ".meta.json"
 
 
 class SidecarError(PaperbibError):
@@ -73,13 +72,6 @@ class SidecarEntry:
 @dataclass
 class Sidecar:
     papers: dict[str, SidecarEntry] = field(default_factory=dict)
-
-
-def sidecar_path(input_path: str) -> str | None:
-    """Return the sidecar path of an input file: the extension replaced by ``.meta.json``, or None for stdin."""
-    if input_path == STDIN:
-        return None
-    return os.path.splitext(input_path)[0] + SUFFIX
 
 
 def paper_identity(record: Record) -> str:

@@ -10,6 +10,18 @@ import os
 from paperbib.diagnostics import Code, Diagnostic, Severity
 from paperbib.messages import plural
 from paperbib.model import Location, Record
+from paperbib.source import STDIN
+
+# The sidecar of papers.md is papers.meta.json. It is named here, not in paperbib.enrich.sidecar,
+# so that an export finds it without importing the enrich modules.
+SUFFIX = ".meta.json"
+
+
+def sidecar_path(input_path: str) -> str | None:
+    """Return the sidecar path of an input file: the extension replaced by ``.meta.json``, or None for stdin."""
+    if input_path == STDIN:
+        return None
+    return os.path.splitext(input_path)[0] + SUFFIX
 
 
 def apply_sidecar(records: list[Record], path: str | None) -> tuple[list[Record], list[Diagnostic]]:
