@@ -29,6 +29,7 @@ from pathlib import Path
 from measure import (
     Measurement,
     command_line,
+    compile_paperbib,
     format_table,
     machine,
     measure,
@@ -169,6 +170,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
 
     results: dict[str, object] = {
         "machine": machine(),
+        "compiled_modules": compile_paperbib(),
         "versions": {name: package_version(name) for name in ("paperbib", "pybtex", "bibtexparser")},
         "command": command_line("bench_export.py", argv),
         "runs": args.runs,

@@ -30,7 +30,16 @@ import tempfile
 from pathlib import Path
 
 from generate import records_with_authors
-from measure import Measurement, command_line, format_table, machine, measure, package_version, write_json
+from measure import (
+    Measurement,
+    command_line,
+    compile_paperbib,
+    format_table,
+    machine,
+    measure,
+    package_version,
+    write_json,
+)
 
 TARGET_SECONDS = 1.5
 
@@ -153,6 +162,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         }
     results: dict[str, object] = {
         "machine": machine(),
+        "compiled_modules": compile_paperbib(),
         "versions": {
             "paperbib": package_version("paperbib"),
             "citeproc-py": package_version("citeproc-py"),

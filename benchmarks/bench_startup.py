@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from measure import ROOT, command_line, format_table, machine, measure, tool, write_json
+from measure import ROOT, command_line, compile_paperbib, format_table, machine, measure, tool, write_json
 
 HEAVY_MODULES = ("pylatexenc", "anyascii", "markdown_it", "citeproc", "pybtex", "bibtexparser", "lxml")
 TARGETS = {"paperbib --help": 0.2, "paperbib export papers.md": 0.5}
@@ -77,6 +77,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         }
     results: dict[str, object] = {
         "machine": machine(),
+        "compiled_modules": compile_paperbib(),
         "command": command_line("bench_startup.py", argv),
         "runs": args.runs,
         "measurements": [measurement.summary() for measurement in measurements],

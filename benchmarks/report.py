@@ -87,6 +87,11 @@ def render_page(results: dict[str, dict[str, object]]) -> str:
         "",
         "The load average matters: other processes on the machine slow the wall-clock figures down.",
         "",
+        "Each benchmark first byte-compiles paperbib's modules (`compileall`), as `pip install` does for",
+        "the packages it installs, pybtex, bibtexparser and citeproc-py among them. Without that, an",
+        "editable install in an environment with `PYTHONDONTWRITEBYTECODE=1` would compile paperbib",
+        "again in every timed run.",
+        "",
     ]
     titles = {module_name: title for module_name, _, title in BENCHMARKS}
     for module_name, result in results.items():
