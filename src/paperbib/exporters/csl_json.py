@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from paperbib.diagnostics import Diagnostic
-from paperbib.exporters.base import ExportOptions, ExportResult, TextOutput, export_by_writing
+from paperbib.exporters.base import ExportOptions, ExportResult, TextOutput, export_by_writing, write_whole
 from paperbib.exporters.json_text import INDENT, dumps_indented
 from paperbib.model import Record
 from paperbib.urls import main_url, names_other_arxiv_version, normalise_url
@@ -29,12 +29,23 @@ class CslJsonExporter:
     def write(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> list[Diagnostic]:
         # The same text as json.dumps(items, ensure_ascii=False, indent=2), written one item at a
         # time so that only one item is in memory at once.
-        first = True
-        for record in records:
-            out.write(("[\n" if first else ",\n") + INDENT + dumps_indented(csl_item(record, options), INDENT))
-            first = False
-        out.write("[]\n" if first else "\n]\n")
+        return write_whole(self, records, options, out)
+
+    def write_head(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> None:
+        out.write("[" if records else "[]")
+
+    def write_entries(
+        self, records: Sequence[Record], start: int, stop: int, options: ExportOptions, out: TextOutput
+    ) -> list[Diagnostic]:
+        # Each item starts with the comma after the item before it, none before the first.
+        separator = "\n" if start == 0 else ",\n"
+        for record in records[start:stop]:
+            out.write(separator + INDENT + dumps_indented(csl_item(record, options), INDENT))
+            separator = ",\n"
         return []
+
+    def write_tail(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> None:
+        out.write("\n]\n" if records else "\n")
 
 
 def csl_item(record: Record, options: ExportOptions | None = None) -> dict[str, Any]:

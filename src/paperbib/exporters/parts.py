@@ -1,0 +1,110 @@
+"""Writing an export in two processes: a forked child writes the entries of the second half.
+
+The parent writes the head and the entries of the first half while the child writes those of the
+second half, then appends the child's text and writes the tail. The child sends its text as UTF-8
+bytes, which the parent writes to the binary stream under ``out`` without decoding them. The
+result is the text and the diagnostics of one process, because a :class:`PartedExporter` promises
+that slices written apart join to the whole. When the child fails, the parent writes the second
+half itself, so a failed child costs time, never entries.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import pickle
+import struct
+from collections.abc import Sequence
+
+from paperbib import forking
+from paperbib.diagnostics import Diagnostic
+from paperbib.exporters.base import (
+    Exporter,
+    ExportOptions,
+    PartedExporter,
+    TextOutput,
+    _Pieces,
+    write_records,
+)
+from paperbib.model import Record
+
+logger = logging.getLogger(__name__)
+
+# Fewest records for which a second process pays off. Forking a process that holds a list and
+# collecting the child's text cost a few milliseconds, about what writing 1,000 BibTeX entries
+# costs, and the child's memory pages that it touches are copied.
+# NOTE: measured on one 2-core machine with benchmarks/generate.py lists; see FORK_MIN_RECORDS use.
+FORK_MIN_RECORDS = 4000
+
+# The child's message: the length of the pickled diagnostics, the pickle, then the UTF-8 text.
+_LENGTH = struct.Struct("!Q")
+
+
+def can_write_in_parts(exporter: object) -> bool:
+    """True when ``exporter`` writes a head, entries of slices and a tail (see :class:`PartedExporter`)."""
+    return all(callable(getattr(exporter, method, None)) for method in ("write_head", "write_entries", "write_tail"))
+
+
+def write_records_forked(
+    exporter: Exporter, records: Sequence[Record], options: ExportOptions, out: TextOutput
+) -> list[Diagnostic]:
+    """Write what :func:`write_records` writes, with the second half of a large list written by a child.
+
+    Exporters without the :class:`PartedExporter` methods, lists of fewer than FORK_MIN_RECORDS
+    records, and processes that cannot fork (see :func:`paperbib.forking.can_fork`) are written
+    in this process alone.
+    """
+    if len(records) < FORK_MIN_RECORDS or not can_write_in_parts(exporter) or not forking.can_fork():
+        return write_records(exporter, records, options, out)
+    parted: PartedExporter = exporter  # type: ignore[assignment]
+    middle = len(records) // 2
+    stop = len(records)
+    call = forking.start(lambda: _encoded_entries(parted, records, middle, stop, options))
+    if call is None:
+        return write_records(exporter, records, options, out)
+    try:
+        parted.write_head(records, options, out)
+        diagnostics = parted.write_entries(records, 0, middle, options, out)
+    except BaseException:
+        call.cancel()
+        raise
+    message = call.result()
+    if message is None:
+        # forking logs the child's exit status; an ExportError of the second half is raised here.
+        logger.debug("writing records %d to %d in this process", middle, stop)
+        diagnostics += parted.write_entries(records, middle, stop, options, out)
+    else:
+        child_diagnostics, text = _decode(message)
+        diagnostics += child_diagnostics
+        _write_utf8(out, text)
+    parted.write_tail(records, options, out)
+    return diagnostics
+
+
+def _encoded_entries(
+    exporter: PartedExporter, records: Sequence[Record], start: int, stop: int, options: ExportOptions
+) -> bytes:
+    """Run in the child: the message with the diagnostics and the text of ``records[start:stop]``."""
+    pieces = _Pieces()
+    diagnostics = exporter.write_entries(records, start, stop, options, pieces)
+    pickled = pickle.dumps(diagnostics, protocol=pickle.HIGHEST_PROTOCOL)
+    text = "".join(pieces).encode("utf-8")
+    return b"".join((_LENGTH.pack(len(pickled)), pickled, text))
+
+
+def _decode(message: bytes) -> tuple[list[Diagnostic], memoryview]:
+    (length,) = _LENGTH.unpack_from(message)
+    view = memoryview(message)
+    diagnostics: list[Diagnostic] = pickle.loads(view[_LENGTH.size : _LENGTH.size + length])
+    return diagnostics, view[_LENGTH.size + length :]
+
+
+def _write_utf8(out: TextOutput, data: memoryview) -> None:
+    """Write UTF-8 ``data`` to ``out``: as bytes to the stream under a UTF-8 text stream, else as text."""
+    binary = getattr(out, "buffer", None)
+    encoding = getattr(out, "encoding", None)
+    if binary is not None and encoding and codecs.lookup(encoding).name == "utf-8":
+        out.flush()  # type: ignore[attr-defined]
+        binary.write(data)
+    else:
+        out.write(str(data, "utf-8"))
