@@ -116,6 +116,9 @@ def escape_text(text: str) -> str:
     """Escape LaTeX specials in free text such as a note, without case protection."""
     text = unicodedata.normalize("NFC", text)
     if text.isascii():
+        # str.translate looks up every character in a dict, and most notes and links have no special.
+        if _ASCII_TRANSLATED.search(text) is None:
+            return text
         return text.translate(_ASCII_TRANSLATION)
     return "".join(_escaped_character(char) for char in text)
 
@@ -124,6 +127,7 @@ _WHITESPACE = re.compile(r"(\s+)")
 _MULTIPLE_SPACES = re.compile(r" {2,}")
 # Control characters are dropped, as _piece drops them.
 _ASCII_TRANSLATION = str.maketrans({**_ASCII_SPECIALS, **dict.fromkeys([*map(chr, range(32)), "\x7f"])})
+_ASCII_TRANSLATED = re.compile("[" + re.escape("".join(_ASCII_SPECIALS)) + "\x00-\x1f\x7f]")
 
 # Cache sizes: a field value such as a booktitle or publisher repeats across all papers of a venue,
 # and title words repeat across titles. Both caches are bounded so that memory stays flat on large lists.
