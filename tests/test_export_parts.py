@@ -118,6 +118,24 @@ def test_two_processes_write_same_bytes(
 
 
 @pytest.mark.parametrize("name", sorted(BUILT_IN))
+def test_rounds_write_same_bytes(
+    name: str,
+    mixed_records: list[Record],
+    tmp_path: Path,
+    low_threshold: None,
+    fork_calls: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+):
+    monkeypatch.setattr(parts, "ROUND_MAX_RECORDS", 250)
+    options = ExportOptions(source_name="papers.md")
+    expected_bytes, expected_diagnostics = _one_process(name, mixed_records, options)
+    written, diagnostics = _two_processes_to_file(name, mixed_records, options, tmp_path / "out")
+    assert written == expected_bytes
+    assert diagnostics == expected_diagnostics
+    assert len(fork_calls) == -(-len(mixed_records) // 250)
+
+
+@pytest.mark.parametrize("name", sorted(BUILT_IN))
 def test_two_processes_to_text_stream(
     name: str, mixed_records: list[Record], low_threshold: None, fork_calls: list[int]
 ):

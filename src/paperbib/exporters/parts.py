@@ -36,6 +36,10 @@ logger = logging.getLogger(__name__)
 # NOTE: measured on one 2-core machine with benchmarks/generate.py lists; see FORK_MIN_RECORDS use.
 FORK_MIN_RECORDS = 4000
 
+# Most records written in one round: the parent holds the child's text of a round whole, and the
+# child its text and its copied memory pages, so rounds bound the memory that a large list takes.
+ROUND_MAX_RECORDS = 20_000
+
 # The child's message: the length of the pickled diagnostics, the pickle, then the UTF-8 text.
 _LENGTH = struct.Struct("!Q")
 
@@ -52,19 +56,39 @@ def write_records_forked(
 
     Exporters without the :class:`PartedExporter` methods, lists of fewer than FORK_MIN_RECORDS
     records, and processes that cannot fork (see :func:`paperbib.forking.can_fork`) are written
-    in this process alone.
+    in this process alone. Lists of more than ROUND_MAX_RECORDS records are written in rounds of
+    about equal size, each with a child of its own.
     """
-    if len(records) < FORK_MIN_RECORDS or not can_write_in_parts(exporter) or not forking.can_fork():
+    count = len(records)
+    if count < FORK_MIN_RECORDS or not can_write_in_parts(exporter) or not forking.can_fork():
         return write_records(exporter, records, options, out)
     parted: PartedExporter = exporter  # type: ignore[assignment]
-    middle = len(records) // 2
-    stop = len(records)
-    call = forking.start(lambda: _encoded_entries(parted, records, middle, stop, options))
+    rounds = -(-count // ROUND_MAX_RECORDS)
+    parted.write_head(records, options, out)
+    diagnostics: list[Diagnostic] = []
+    for index in range(rounds):
+        start = count * index // rounds
+        stop = count * (index + 1) // rounds
+        diagnostics += _write_round(parted, records, start, stop, options, out)
+    parted.write_tail(records, options, out)
+    return diagnostics
+
+
+def _write_round(
+    exporter: PartedExporter,
+    records: Sequence[Record],
+    start: int,
+    stop: int,
+    options: ExportOptions,
+    out: TextOutput,
+) -> list[Diagnostic]:
+    """Write the entries of ``records[start:stop]``, the second half of them through a child."""
+    middle = (start + stop) // 2
+    call = forking.start(lambda: _encoded_entries(exporter, records, middle, stop, options))
     if call is None:
-        return write_records(exporter, records, options, out)
+        return exporter.write_entries(records, start, stop, options, out)
     try:
-        parted.write_head(records, options, out)
-        diagnostics = parted.write_entries(records, 0, middle, options, out)
+        diagnostics = exporter.write_entries(records, start, middle, options, out)
     except BaseException:
         call.cancel()
         raise
@@ -72,12 +96,11 @@ def write_records_forked(
     if message is None:
         # forking logs the child's exit status; an ExportError of the second half is raised here.
         logger.debug("writing records %d to %d in this process", middle, stop)
-        diagnostics += parted.write_entries(records, middle, stop, options, out)
+        diagnostics += exporter.write_entries(records, middle, stop, options, out)
     else:
         child_diagnostics, text = _decode(message)
         diagnostics += child_diagnostics
         _write_utf8(out, text)
-    parted.write_tail(records, options, out)
     return diagnostics
 
 
@@ -88,8 +111,9 @@ def _encoded_entries(
     pieces = _Pieces()
     diagnostics = exporter.write_entries(records, start, stop, options, pieces)
     pickled = pickle.dumps(diagnostics, protocol=pickle.HIGHEST_PROTOCOL)
-    text = "".join(pieces).encode("utf-8")
-    return b"".join((_LENGTH.pack(len(pickled)), pickled, text))
+    text = "".join(pieces)
+    pieces.clear()
+    return b"".join((_LENGTH.pack(len(pickled)), pickled, text.encode("utf-8")))
 
 
 def _decode(message: bytes) -> tuple[list[Diagnostic], memoryview]:
