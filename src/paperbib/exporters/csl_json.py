@@ -124,9 +124,10 @@ def _note(record: Record, url: str | None) -> str:
     if record.ids.arxiv:
         lines.append(f"arXiv: {record.ids.arxiv}")
     for link in record.links:
+        if link.kind in _NOTE_SKIPPED_KINDS and not names_other_arxiv_version(record, link):
+            continue
         normalised = normalise_url(link.url)
-        skipped_kind = link.kind in _NOTE_SKIPPED_KINDS and not names_other_arxiv_version(record, link)
-        if skipped_kind or normalised is None or normalised == url:
+        if normalised is None or normalised == url:
             continue
         lines.append(f"{link.label}: {normalised}")
     if record.note:
