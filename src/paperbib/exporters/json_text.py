@@ -33,7 +33,7 @@ def dumps_indented(value: Any, indent: str = "") -> str:
         try:
             members = [
                 f"{inner}{encode_basestring(key)}: "
-                + (encode_basestring(item) if type(item) is str else dumps_indented(item, inner))
+                f"{encode_basestring(item) if type(item) is str else dumps_indented(item, inner)}"
                 for key, item in value.items()
             ]
         except TypeError:
@@ -45,10 +45,8 @@ def dumps_indented(value: Any, indent: str = "") -> str:
         if not value:
             return "[]"
         inner = indent + INDENT
-        elements = [
-            inner + (encode_basestring(item) if type(item) is str else dumps_indented(item, inner)) for item in value
-        ]
-        return "[\n" + ",\n".join(elements) + "\n" + indent + "]"
+        elements = [encode_basestring(item) if type(item) is str else dumps_indented(item, inner) for item in value]
+        return "[\n" + inner + (",\n" + inner).join(elements) + "\n" + indent + "]"
     if value_type is int:
         return int.__repr__(value)
     if value is None:
