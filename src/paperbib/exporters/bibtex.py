@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from functools import lru_cache
 
 from paperbib import __version__
 from paperbib.diagnostics import Code, Diagnostic, Severity
@@ -84,8 +85,10 @@ def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diag
         return conversion.value
 
     def name(value: str) -> str:
-        """A venue, publisher or series name: braced whole, because styles must not change its case."""
-        return "{" + text(value, protect_words=False) + "}"
+        conversion = braced_name(value, encoding)
+        if conversion.dropped or conversion.needs_unicode_engine:
+            _report_conversion(record, conversion, encoding, diagnostics)
+        return conversion.value
 
     title = text(record.title)
     if not title:
@@ -150,6 +153,16 @@ def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diag
         fields.append(("note", text(record.note)))
     check_braces(record, fields)
     return fields
+
+
+@lru_cache(maxsize=4096)
+def braced_name(value: str, encoding: str) -> ConvertedValue:
+    """Convert a venue, publisher or series name, braced whole because styles must not change its case.
+
+    Cached because a list repeats the names of its few venues on every paper.
+    """
+    conversion = convert_value(value, encoding, protect_words=False)
+    return conversion._replace(value="{" + conversion.value + "}")
 
 
 def _report_conversion(
