@@ -113,9 +113,12 @@ def _encoded_entries(
     pieces = _Pieces()
     diagnostics = exporter.write_entries(records, start, stop, options, pieces)
     pickled = pickle.dumps(diagnostics, protocol=pickle.HIGHEST_PROTOCOL)
+    # Each copy is dropped once the next exists, so at most two copies of the text are held.
     text = "".join(pieces)
     pieces.clear()
-    return b"".join((_LENGTH.pack(len(pickled)), pickled, text.encode("utf-8")))
+    encoded = text.encode("utf-8")
+    del text
+    return b"".join((_LENGTH.pack(len(pickled)), pickled, encoded))
 
 
 def _decode(message: bytes) -> tuple[list[Diagnostic], memoryview]:
