@@ -54,7 +54,7 @@ class StreamingExporter(Exporter, Protocol):
 
 
 class PartedExporter(StreamingExporter, Protocol):
-    """A streaming exporter whose text is a head, then one text per record, then a tail.
+    """A streaming exporter whose text is a head, then the entries of the records in order, then a tail.
 
     ``write_entries(records, start, stop, options, out)`` writes the entries of
     ``records[start:stop]`` and returns their diagnostics. It gets the whole sequence and the
