@@ -59,7 +59,9 @@ def mixed_records(generated_list: Path) -> list[Record]:
 
 @pytest.fixture
 def low_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fork for the generated list, also while other processes keep every core busy."""
     monkeypatch.setattr(parts, "FORK_MIN_RECORDS", TEST_FORK_MIN_RECORDS)
+    monkeypatch.setattr(parts, "core_free", lambda: True)
 
 
 @pytest.fixture
@@ -239,6 +241,39 @@ def test_exporter_without_parts_not_forked(mixed_records: list[Record], low_thre
     parts.write_records_forked(_ExportOnly(), mixed_records, ExportOptions(), out)  # type: ignore[arg-type]
     assert out.getvalue() == "".join(f"{record.key}\n" for record in mixed_records)
     assert fork_calls == []
+
+
+def test_busy_cores_not_forked(
+    mixed_records: list[Record], low_threshold: None, fork_calls: list[int], monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(parts, "core_free", lambda: False)
+    options = ExportOptions(source_name="papers.md")
+    expected_bytes, expected_diagnostics = _one_process("csl-json", mixed_records, options)
+    out = io.StringIO()
+    diagnostics = parts.write_records_forked(get_exporter("csl-json"), mixed_records, options, out)
+    assert out.getvalue().encode("utf-8") == expected_bytes
+    assert diagnostics == expected_diagnostics
+    assert fork_calls == []
+
+
+@pytest.mark.parametrize(
+    ("running", "free"),
+    [(1, True), (len(os.sched_getaffinity(0)) - 1, True), (len(os.sched_getaffinity(0)), False), (40, False)],
+)
+def test_core_free_reads_running_count(running: int, free: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    loadavg = tmp_path / "loadavg"
+    loadavg.write_text(f"1.52 1.71 1.79 {running}/93 16925\n", encoding="ascii")
+    monkeypatch.setattr(parts, "LOADAVG", str(loadavg))
+    assert parts.core_free() is free
+
+
+@pytest.mark.parametrize("content", [None, "", "1.52 1.71 1.79\n", "1.52 1.71 1.79 many/93 16925\n"])
+def test_core_free_without_load_figures(content: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    loadavg = tmp_path / "loadavg"
+    if content is not None:
+        loadavg.write_text(content, encoding="ascii")
+    monkeypatch.setattr(parts, "LOADAVG", str(loadavg))
+    assert parts.core_free() is True
 
 
 def test_small_list_not_forked(tmp_path: Path, fork_calls: list[int]):
