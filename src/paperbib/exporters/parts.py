@@ -58,7 +58,7 @@ def core_free() -> bool:
     """True unless other processes run on every core at this moment, as ``/proc/loadavg`` counts them.
 
     A child that has to wait for a core makes an export slower than one process: exports of 10,000
-    generated papers took about 50 ms longer with a child while another program kept one of two
+    generated papers took 40 to 50 ms longer with a child while another program kept one of two
     cores busy. True where the file cannot be read.
     """
     try:
