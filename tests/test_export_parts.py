@@ -58,7 +58,7 @@ def mixed_records(generated_list: Path) -> list[Record]:
 
 
 @pytest.fixture
-def low_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+def fork_small_lists(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fork for the generated list, also while other processes keep every core busy."""
     monkeypatch.setattr(parts, "FORK_MIN_RECORDS", TEST_FORK_MIN_RECORDS)
     monkeypatch.setattr(parts, "core_free", lambda: True)
@@ -109,7 +109,7 @@ def _two_processes_to_file(
 
 @pytest.mark.parametrize("name", sorted(BUILT_IN))
 def test_two_processes_write_same_bytes(
-    name: str, mixed_records: list[Record], tmp_path: Path, low_threshold: None, fork_calls: list[int]
+    name: str, mixed_records: list[Record], tmp_path: Path, fork_small_lists: None, fork_calls: list[int]
 ):
     for options in _option_sets(mixed_records):
         expected_bytes, expected_diagnostics = _one_process(name, mixed_records, options)
@@ -124,7 +124,7 @@ def test_rounds_write_same_bytes(
     name: str,
     mixed_records: list[Record],
     tmp_path: Path,
-    low_threshold: None,
+    fork_small_lists: None,
     fork_calls: list[int],
     monkeypatch: pytest.MonkeyPatch,
 ):
@@ -139,7 +139,7 @@ def test_rounds_write_same_bytes(
 
 @pytest.mark.parametrize("name", sorted(BUILT_IN))
 def test_two_processes_to_text_stream(
-    name: str, mixed_records: list[Record], low_threshold: None, fork_calls: list[int]
+    name: str, mixed_records: list[Record], fork_small_lists: None, fork_calls: list[int]
 ):
     """A stream without a binary buffer under it gets the child's text decoded."""
     options = ExportOptions(source_name="papers.md")
@@ -162,7 +162,7 @@ def test_both_halves_have_diagnostics(mixed_records: list[Record]):
 
 @pytest.mark.parametrize("name", sorted(BUILT_IN))
 def test_failed_child_part_written_here(
-    name: str, mixed_records: list[Record], tmp_path: Path, low_threshold: None, monkeypatch: pytest.MonkeyPatch
+    name: str, mixed_records: list[Record], tmp_path: Path, fork_small_lists: None, monkeypatch: pytest.MonkeyPatch
 ):
     parent = os.getpid()
     real_entries = parts._encoded_entries
@@ -193,7 +193,7 @@ class _CallWithoutResult:
 def test_child_without_result_logged(
     mixed_records: list[Record],
     tmp_path: Path,
-    low_threshold: None,
+    fork_small_lists: None,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ):
@@ -210,7 +210,7 @@ def test_child_without_result_logged(
 
 @pytest.mark.parametrize("half", ["first", "second"])
 def test_unbalanced_braces_raise_same_error(
-    half: str, mixed_records: list[Record], tmp_path: Path, low_threshold: None
+    half: str, mixed_records: list[Record], tmp_path: Path, fork_small_lists: None
 ):
     records = list(mixed_records)
     position = 10 if half == "first" else len(records) - 10
@@ -236,7 +236,7 @@ class _ExportOnly:
         return ExportResult("".join(f"{record.key}\n" for record in records))
 
 
-def test_exporter_without_parts_not_forked(mixed_records: list[Record], low_threshold: None, fork_calls: list[int]):
+def test_exporter_without_parts_not_forked(mixed_records: list[Record], fork_small_lists: None, fork_calls: list[int]):
     out = io.StringIO()
     parts.write_records_forked(_ExportOnly(), mixed_records, ExportOptions(), out)  # type: ignore[arg-type]
     assert out.getvalue() == "".join(f"{record.key}\n" for record in mixed_records)
@@ -244,7 +244,7 @@ def test_exporter_without_parts_not_forked(mixed_records: list[Record], low_thre
 
 
 def test_busy_cores_not_forked(
-    mixed_records: list[Record], low_threshold: None, fork_calls: list[int], monkeypatch: pytest.MonkeyPatch
+    mixed_records: list[Record], fork_small_lists: None, fork_calls: list[int], monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(parts, "core_free", lambda: False)
     options = ExportOptions(source_name="papers.md")
@@ -303,7 +303,7 @@ def _run_cli(arguments: list[str]) -> str:
 def test_cli_stdout_same_when_forked(
     arguments: list[str],
     generated_list: Path,
-    low_threshold: None,
+    fork_small_lists: None,
     fork_calls: list[int],
     monkeypatch: pytest.MonkeyPatch,
 ):
@@ -319,7 +319,7 @@ def test_cli_update_same_when_forked(
     name: str,
     generated_list: Path,
     tmp_path: Path,
-    low_threshold: None,
+    fork_small_lists: None,
     fork_calls: list[int],
     monkeypatch: pytest.MonkeyPatch,
 ):
