@@ -139,6 +139,15 @@ def convert_value(text: str, mode: str = LATEX, protect_words: bool = True) -> C
     return ConvertedValue(conversion.value, tuple(conversion.dropped), tuple(conversion.needs_unicode_engine))
 
 
+def braced_name(value: str, encoding: str) -> ConvertedValue:
+    conversion = convert_value(value, encoding, protect_words=False)
+    return conversion._replace(value="{" + conversion.value + "}")
+
+
+def csl_issued(year: int) -> dict[str, list[list[int]]]:
+    return {"date-parts": [[year]]}
+
+
 def escape_text(text: str) -> str:
     conversion = Conversion("")
     return "".join(_piece(char, LATEX, conversion).latex for char in unicodedata.normalize("NFC", text))

@@ -24,7 +24,7 @@ from paperbib.exporters import ris
 from paperbib.exporters.base import ExportOptions
 from paperbib.exporters.bibtex import BibtexExporter
 from paperbib.exporters.csl_json import CslJsonExporter
-from paperbib.exporters.json_text import dumps_indented
+from paperbib.exporters.json_text import INDENT, DumpedJSON, dumps_indented
 from paperbib.pipeline import Bibliography, load
 from paperbib.reader import markdown_list
 from paperbib.reader.markdown_list import ReadResult, read_markdown
@@ -302,6 +302,13 @@ def test_dumps_indented_matches_json_dumps(value):
     assert dumps_indented(value) == json.dumps(value, ensure_ascii=False, indent=2)
 
 
+@settings(max_examples=200, deadline=None)
+@given(JSON_VALUES)
+def test_dumped_json_written_as_is(value):
+    dumped = DumpedJSON(dumps_indented(value, INDENT))
+    assert dumps_indented({"member": dumped, "other": 1}) == dumps_indented({"member": value, "other": 1})
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
 def test_title_conversion_matches_reference_on_any_text(value):
@@ -394,7 +401,7 @@ def test_url_helpers_match_reference_on_any_text(tail):
 
 # Every optimised function and the reference that replaces it in the reference run.
 def _reference_functions() -> dict[object, object]:
-    from paperbib.exporters import json_text
+    from paperbib.exporters import bibtex, csl_json, json_text
 
     return {
         text.split_math: reference.split_math,
@@ -414,6 +421,8 @@ def _reference_functions() -> dict[object, object]:
         model.evolve: reference.evolve,
         model.link_kind: reference.link_kind,
         ris._one_line: reference.ris_one_line,
+        bibtex.braced_name: reference.braced_name,
+        csl_json._dumped_issued: reference.csl_issued,
         json_text.dumps_indented: lambda value, indent="": json.dumps(value, ensure_ascii=False, indent=2).replace(
             "\n", "\n" + indent
         ),

@@ -116,6 +116,9 @@ def escape_text(text: str) -> str:
     """Escape LaTeX specials in free text such as a note, without case protection."""
     text = unicodedata.normalize("NFC", text)
     if text.isascii():
+        # str.translate looks up every character in a dict, and most notes and links have no special.
+        if _ASCII_TRANSLATED.search(text) is None:
+            return text
         return text.translate(_ASCII_TRANSLATION)
     return "".join(_escaped_character(char) for char in text)
 
@@ -124,6 +127,7 @@ _WHITESPACE = re.compile(r"(\s+)")
 _MULTIPLE_SPACES = re.compile(r" {2,}")
 # Control characters are dropped, as _piece drops them.
 _ASCII_TRANSLATION = str.maketrans({**_ASCII_SPECIALS, **dict.fromkeys([*map(chr, range(32)), "\x7f"])})
+_ASCII_TRANSLATED = re.compile("[" + re.escape("".join(_ASCII_SPECIALS)) + "\x00-\x1f\x7f]")
 
 # Cache sizes: a field value such as a booktitle or publisher repeats across all papers of a venue,
 # and title words repeat across titles. Both caches are bounded so that memory stays flat on large lists.
@@ -156,14 +160,22 @@ def _convert_text(
     text: str, mode: str, dropped: list[str], needs_unicode_engine: list[str], protect_words: bool = True
 ) -> str:
     """Convert text without math token by token, adding the characters it cannot typeset to the two lists."""
-    tokens = _WHITESPACE.split(text)
     plain = _PLAIN_TOKENS.get((mode, protect_words))
     if plain is None:
         plain = _PLAIN_TOKENS[(mode, protect_words)] = {"": ""}
+    if "  " not in text and text.isprintable():
+        # The only white space that str.isprintable allows is U+0020. So the words between single
+        # spaces are the other tokens that _WHITESPACE.split gives, and a single space converts to
+        # itself. str.split is several times cheaper than the regular expression.
+        tokens = text.split(" ")
+        separator = " "
+    else:
+        tokens = _WHITESPACE.split(text)
+        separator = ""
     # Most tokens were seen before and have no findings, so each takes one look-up.
     converted = [plain.get(token) for token in tokens]
     if None not in converted:
-        return "".join(converted)  # type: ignore[arg-type]
+        return separator.join(converted)  # type: ignore[arg-type]
     cache = _TOKEN_CACHES.setdefault((mode, protect_words), {})
     for index, token in enumerate(tokens):
         if converted[index] is not None:
@@ -185,7 +197,7 @@ def _convert_text(
                 plain[""] = ""
             plain[token] = latex
         converted[index] = latex
-    return "".join(converted)  # type: ignore[arg-type]
+    return separator.join(converted)  # type: ignore[arg-type]
 
 
 # Converted tokens (words and runs of white space) by conversion mode and word protection. A plain

@@ -146,7 +146,8 @@ def export(
     Exit status: 0 on success; 1 on a read or write error (stdout included), or when lines were
     skipped under --strict; 2 on a usage error; 141 when stdout is a broken pipe, with no message.
     """
-    from paperbib.exporters import ExportOptions, available, get_exporter, write_records
+    from paperbib.exporters import ExportOptions, available, get_exporter
+    from paperbib.exporters.parts import write_records_forked
     from paperbib.gc_pause import paused_gc
     from paperbib.pipeline import load
 
@@ -190,7 +191,7 @@ def export(
 
             check_destination(key_map)
         with open_output(output) as stream:
-            diagnostics = write_records(exporter, records, options, stream)
+            diagnostics = write_records_forked(exporter, records, options, stream)
             stream.flush()
             # Inside the block, so that a failed rename of the file is reported after the findings.
             print_diagnostics(diagnostics, quiet)

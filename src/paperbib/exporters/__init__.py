@@ -15,7 +15,16 @@ import importlib
 from typing import TYPE_CHECKING
 
 from paperbib.errors import PluginError
-from paperbib.exporters.base import Exporter, ExportOptions, ExportResult, StreamingExporter, TextOutput, write_records
+from paperbib.exporters.base import (
+    Exporter,
+    ExportOptions,
+    ExportResult,
+    PartedExporter,
+    StreamingExporter,
+    TextOutput,
+    write_records,
+    write_whole,
+)
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -39,12 +48,14 @@ __all__ = [
     "ExportOptions",
     "ExportResult",
     "Exporter",
+    "PartedExporter",
     "PluginError",
     "StreamingExporter",
     "TextOutput",
     "available",
     "get_exporter",
     "write_records",
+    "write_whole",
 ]
 
 

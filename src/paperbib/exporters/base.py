@@ -53,6 +53,37 @@ class StreamingExporter(Exporter, Protocol):
     def write(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> list[Diagnostic]: ...
 
 
+class PartedExporter(StreamingExporter, Protocol):
+    """A streaming exporter whose text is a head, then the entries of the records in order, then a tail.
+
+    ``write_entries(records, start, stop, options, out)`` writes the entries of
+    ``records[start:stop]`` and returns their diagnostics. It gets the whole sequence and the
+    positions, not a slice, because the text between entries may depend on the position (no comma
+    before the first element of a JSON array). Writing the head, then the entries of consecutive
+    slices that cover ``records`` in order, then the tail gives the text of ``write``, and the
+    diagnostics of the slices, joined in order, are those of ``write``. So the slices can be
+    written by different processes and joined (see :mod:`paperbib.exporters.parts`).
+    """
+
+    def write_head(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> None: ...
+
+    def write_entries(
+        self, records: Sequence[Record], start: int, stop: int, options: ExportOptions, out: TextOutput
+    ) -> list[Diagnostic]: ...
+
+    def write_tail(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> None: ...
+
+
+def write_whole(
+    exporter: PartedExporter, records: Sequence[Record], options: ExportOptions, out: TextOutput
+) -> list[Diagnostic]:
+    """Write the head, all entries and the tail: ``write`` for a :class:`PartedExporter`."""
+    exporter.write_head(records, options, out)
+    diagnostics = exporter.write_entries(records, 0, len(records), options, out)
+    exporter.write_tail(records, options, out)
+    return diagnostics
+
+
 class _Pieces(list[str]):
     """A list of the written pieces of text, joined once at the end: cheaper than ``io.StringIO`` on large output."""
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from paperbib import __version__
 from paperbib.diagnostics import Diagnostic
-from paperbib.exporters.base import ExportOptions, ExportResult, TextOutput, export_by_writing
+from paperbib.exporters.base import ExportOptions, ExportResult, TextOutput, export_by_writing, write_whole
 from paperbib.exporters.bibtex import check_braces, extra_links, format_entry
 from paperbib.exporters.csl_json import event_title, is_preprint
 from paperbib.exporters.kept_fields import merge_kept_fields
@@ -37,18 +37,28 @@ class BiblatexExporter:
         return export_by_writing(self, records, options)
 
     def write(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> list[Diagnostic]:
+        return write_whole(self, records, options, out)
+
+    def write_head(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> None:
         header = f"% Written by paperbib {__version__} for biblatex and biber (UTF-8)"
         if options.source_name:
             header += f" from {options.source_name}"
         out.write(header.replace("@", "(at)") + "\n")
+
+    def write_entries(
+        self, records: Sequence[Record], start: int, stop: int, options: ExportOptions, out: TextOutput
+    ) -> list[Diagnostic]:
         kept_fields = options.kept_fields
-        for record in records:
+        for record in records[start:stop]:
             fields = biblatex_fields(record, options)
             if kept_fields:
                 fields = merge_kept_fields(fields, kept_fields.get(record.key, ()), self.generated_fields)
             # A blank line before each entry.
             out.write("\n" + format_entry(entry_type(record), record.key, fields))
         return []
+
+    def write_tail(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> None:
+        pass
 
 
 def entry_type(record: Record) -> str:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from functools import lru_cache
 
 from paperbib import __version__
 from paperbib.diagnostics import Code, Diagnostic, Severity
 from paperbib.errors import ExportError
-from paperbib.exporters.base import ExportOptions, ExportResult, TextOutput, export_by_writing
+from paperbib.exporters.base import ExportOptions, ExportResult, TextOutput, export_by_writing, write_whole
 from paperbib.exporters.kept_fields import merge_kept_fields
 from paperbib.latex import LATEX, ConvertedValue, brace_depth_ok, convert_value, escape_text
 from paperbib.model import Author, Record
@@ -38,20 +39,30 @@ class BibtexExporter:
         return export_by_writing(self, records, options)
 
     def write(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> list[Diagnostic]:
-        diagnostics: list[Diagnostic] = []
+        return write_whole(self, records, options, out)
+
+    def write_head(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> None:
         header = f"% Written by paperbib {__version__}"
         if options.source_name:
             # The file name only, so that the output does not depend on where the list was read from.
             header += f" from {os.path.basename(options.source_name)}"
         out.write(header.replace("@", "(at)") + "\n")
+
+    def write_entries(
+        self, records: Sequence[Record], start: int, stop: int, options: ExportOptions, out: TextOutput
+    ) -> list[Diagnostic]:
+        diagnostics: list[Diagnostic] = []
         kept_fields = options.kept_fields
-        for record in records:
+        for record in records[start:stop]:
             fields = bibtex_fields(record, options, diagnostics)
             if kept_fields:
                 fields = merge_kept_fields(fields, kept_fields.get(record.key, ()), self.generated_fields)
             # A blank line before each entry.
             out.write("\n" + format_entry(entry_type(record), record.key, fields))
         return diagnostics
+
+    def write_tail(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> None:
+        pass
 
 
 def entry_type(record: Record) -> str:
@@ -74,8 +85,10 @@ def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diag
         return conversion.value
 
     def name(value: str) -> str:
-        """A venue, publisher or series name: braced whole, because styles must not change its case."""
-        return "{" + text(value, protect_words=False) + "}"
+        conversion = braced_name(value, encoding)
+        if conversion.dropped or conversion.needs_unicode_engine:
+            _report_conversion(record, conversion, encoding, diagnostics)
+        return conversion.value
 
     title = text(record.title)
     if not title:
@@ -140,6 +153,16 @@ def bibtex_fields(record: Record, options: ExportOptions, diagnostics: list[Diag
         fields.append(("note", text(record.note)))
     check_braces(record, fields)
     return fields
+
+
+@lru_cache(maxsize=4096)
+def braced_name(value: str, encoding: str) -> ConvertedValue:
+    """Convert a venue, publisher or series name, braced whole because styles must not change its case.
+
+    Cached because a list repeats the names of its few venues on every paper.
+    """
+    conversion = convert_value(value, encoding, protect_words=False)
+    return conversion._replace(value="{" + conversion.value + "}")
 
 
 def _report_conversion(

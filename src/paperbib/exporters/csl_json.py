@@ -7,11 +7,12 @@ links as ``label: url`` lines, which Zotero keeps in its Extra field.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from paperbib.diagnostics import Diagnostic
-from paperbib.exporters.base import ExportOptions, ExportResult, TextOutput, export_by_writing
-from paperbib.exporters.json_text import INDENT, dumps_indented
+from paperbib.exporters.base import ExportOptions, ExportResult, TextOutput, export_by_writing, write_whole
+from paperbib.exporters.json_text import INDENT, DumpedJSON, dumps_indented
 from paperbib.model import Record
 from paperbib.urls import main_url, names_other_arxiv_version, normalise_url
 
@@ -29,12 +30,32 @@ class CslJsonExporter:
     def write(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> list[Diagnostic]:
         # The same text as json.dumps(items, ensure_ascii=False, indent=2), written one item at a
         # time so that only one item is in memory at once.
-        first = True
-        for record in records:
-            out.write(("[\n" if first else ",\n") + INDENT + dumps_indented(csl_item(record, options), INDENT))
-            first = False
-        out.write("[]\n" if first else "\n]\n")
+        return write_whole(self, records, options, out)
+
+    def write_head(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> None:
+        out.write("[" if records else "[]")
+
+    def write_entries(
+        self, records: Sequence[Record], start: int, stop: int, options: ExportOptions, out: TextOutput
+    ) -> list[Diagnostic]:
+        # Each item starts with the comma after the item before it, none before the first.
+        separator = "\n" if start == 0 else ",\n"
+        for record in records[start:stop]:
+            item = csl_item(record, options)
+            if record.year is not None and "issued" in item:
+                item["issued"] = _dumped_issued(record.year)  # the same value, dumped once per year
+            out.write(separator + INDENT + dumps_indented(item, INDENT))
+            separator = ",\n"
         return []
+
+    def write_tail(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> None:
+        out.write("\n]\n" if records else "\n")
+
+
+@lru_cache(maxsize=1024)
+def _dumped_issued(year: int) -> DumpedJSON:
+    """Dump the ``issued`` date of an item once per year: a nested list takes three calls of dumps_indented."""
+    return DumpedJSON(dumps_indented({"date-parts": [[year]]}, INDENT * 2))
 
 
 def csl_item(record: Record, options: ExportOptions | None = None) -> dict[str, Any]:
@@ -113,9 +134,10 @@ def _note(record: Record, url: str | None) -> str:
     if record.ids.arxiv:
         lines.append(f"arXiv: {record.ids.arxiv}")
     for link in record.links:
+        if link.kind in _NOTE_SKIPPED_KINDS and not names_other_arxiv_version(record, link):
+            continue
         normalised = normalise_url(link.url)
-        skipped_kind = link.kind in _NOTE_SKIPPED_KINDS and not names_other_arxiv_version(record, link)
-        if skipped_kind or normalised is None or normalised == url:
+        if normalised is None or normalised == url:
             continue
         lines.append(f"{link.label}: {normalised}")
     if record.note:

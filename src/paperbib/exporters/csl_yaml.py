@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from paperbib.diagnostics import Diagnostic
-from paperbib.exporters.base import ExportOptions, ExportResult, TextOutput, export_by_writing
+from paperbib.exporters.base import ExportOptions, ExportResult, TextOutput, export_by_writing, write_whole
 from paperbib.exporters.csl_json import csl_item
 from paperbib.model import Record
 
@@ -35,23 +35,28 @@ class CslYamlExporter:
         return export_by_writing(self, records, options)
 
     def write(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> list[Diagnostic]:
+        return write_whole(self, records, options, out)
+
+    def write_head(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> None:
+        out.write("---\nreferences:\n" if records else "---\n")
+
+    def write_entries(
+        self, records: Sequence[Record], start: int, stop: int, options: ExportOptions, out: TextOutput
+    ) -> list[Diagnostic]:
         # PyYAML writes a list under a top-level key without indenting it, so a batch of items dumps
-        # as the same lines on its own. The items share no objects, so no anchors appear.
-        out.write("---\n")
-        batch: list[dict[str, Any]] = []
-        empty = True
-        for record in records:
-            if empty:
-                out.write("references:\n")
-                empty = False
-            batch.append(_literal(csl_item(record, options)))
-            if len(batch) == _BATCH_ITEMS:
-                out.write(_dump(batch))
-                batch.clear()
-        if batch:
+        # as the same lines on its own. The items share no objects, so no anchors appear. Batches
+        # start at multiples of _BATCH_ITEMS of the whole list, whatever ``start`` is, because
+        # _dump decides per batch whether to unescape \U escapes.
+        batch_start = start
+        while batch_start < stop:
+            batch_stop = min(stop, (batch_start // _BATCH_ITEMS + 1) * _BATCH_ITEMS)
+            batch = [_literal(csl_item(record, options)) for record in records[batch_start:batch_stop]]
             out.write(_dump(batch))
-        out.write("references: []\n...\n" if empty else "...\n")
+            batch_start = batch_stop
         return []
+
+    def write_tail(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> None:
+        out.write("...\n" if records else "references: []\n...\n")
 
 
 # libyaml's dumper took a sixth of the time of PyYAML's own on 10,000 generated items. PyYAML may be

@@ -14,6 +14,13 @@ from typing import Any
 INDENT = "  "
 
 
+class DumpedJSON(str):
+    """JSON text that :func:`dumps_indented` writes as it is, for a value dumped once and reused.
+
+    The text must be what ``dumps_indented`` returns for the value at the indent where it is placed.
+    """
+
+
 def dumps_indented(value: Any, indent: str = "") -> str:
     """Return ``json.dumps(value, ensure_ascii=False, indent=2)`` for a value nested at ``indent``.
 
@@ -33,7 +40,7 @@ def dumps_indented(value: Any, indent: str = "") -> str:
         try:
             members = [
                 f"{inner}{encode_basestring(key)}: "
-                + (encode_basestring(item) if type(item) is str else dumps_indented(item, inner))
+                f"{encode_basestring(item) if type(item) is str else dumps_indented(item, inner)}"
                 for key, item in value.items()
             ]
         except TypeError:
@@ -45,12 +52,12 @@ def dumps_indented(value: Any, indent: str = "") -> str:
         if not value:
             return "[]"
         inner = indent + INDENT
-        elements = [
-            inner + (encode_basestring(item) if type(item) is str else dumps_indented(item, inner)) for item in value
-        ]
-        return "[\n" + ",\n".join(elements) + "\n" + indent + "]"
+        elements = [encode_basestring(item) if type(item) is str else dumps_indented(item, inner) for item in value]
+        return "[\n" + inner + (",\n" + inner).join(elements) + "\n" + indent + "]"
     if value_type is int:
         return int.__repr__(value)
+    if value_type is DumpedJSON:
+        return value  # type: ignore[no-any-return]
     if value is None:
         return "null"
     return _dumps_standard(value, indent)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from paperbib.diagnostics import Diagnostic
-from paperbib.exporters.base import ExportOptions, ExportResult, TextOutput, export_by_writing
+from paperbib.exporters.base import ExportOptions, ExportResult, TextOutput, export_by_writing, write_whole
 from paperbib.exporters.bibtex import extra_links
 from paperbib.exporters.csl_json import is_preprint
 from paperbib.model import Record
@@ -31,11 +31,22 @@ class RisExporter:
         return export_by_writing(self, records, options)
 
     def write(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> list[Diagnostic]:
-        separator = ""  # a blank line between records, none before the first
-        for record in records:
+        return write_whole(self, records, options, out)
+
+    def write_head(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> None:
+        pass
+
+    def write_entries(
+        self, records: Sequence[Record], start: int, stop: int, options: ExportOptions, out: TextOutput
+    ) -> list[Diagnostic]:
+        separator = "" if start == 0 else "\n"  # a blank line between records, none before the first
+        for record in records[start:stop]:
             out.write(separator + _format(ris_type(record), ris_fields(record, options)))
             separator = "\n"
         return []
+
+    def write_tail(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> None:
+        pass
 
 
 def ris_type(record: Record) -> str:
