@@ -61,7 +61,7 @@ def mixed_records(generated_list: Path) -> list[Record]:
 def fork_small_lists(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fork for the generated list, also while other processes keep every core busy."""
     monkeypatch.setattr(parts, "FORK_MIN_RECORDS", TEST_FORK_MIN_RECORDS)
-    monkeypatch.setattr(parts, "core_free", lambda: True)
+    monkeypatch.setattr(forking, "core_free", lambda: True)
 
 
 @pytest.fixture
@@ -246,7 +246,7 @@ def test_exporter_without_parts_not_forked(mixed_records: list[Record], fork_sma
 def test_busy_cores_not_forked(
     mixed_records: list[Record], fork_small_lists: None, fork_calls: list[int], monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(parts, "core_free", lambda: False)
+    monkeypatch.setattr(forking, "core_free", lambda: False)
     options = ExportOptions(source_name="papers.md")
     expected_bytes, expected_diagnostics = _one_process("csl-json", mixed_records, options)
     out = io.StringIO()
@@ -263,8 +263,8 @@ def test_busy_cores_not_forked(
 def test_core_free_reads_running_count(running: int, free: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     loadavg = tmp_path / "loadavg"
     loadavg.write_text(f"1.52 1.71 1.79 {running}/93 16925\n", encoding="ascii")
-    monkeypatch.setattr(parts, "LOADAVG", str(loadavg))
-    assert parts.core_free() is free
+    monkeypatch.setattr(forking, "LOADAVG", str(loadavg))
+    assert forking.core_free() is free
 
 
 @pytest.mark.parametrize("content", [None, "", "1.52 1.71 1.79\n", "1.52 1.71 1.79 many/93 16925\n"])
@@ -272,8 +272,8 @@ def test_core_free_without_load_figures(content: str | None, tmp_path: Path, mon
     loadavg = tmp_path / "loadavg"
     if content is not None:
         loadavg.write_text(content, encoding="ascii")
-    monkeypatch.setattr(parts, "LOADAVG", str(loadavg))
-    assert parts.core_free() is True
+    monkeypatch.setattr(forking, "LOADAVG", str(loadavg))
+    assert forking.core_free() is True
 
 
 def test_small_list_not_forked(tmp_path: Path, fork_calls: list[int]):

@@ -21,6 +21,12 @@ from test_fast_paths import _load_generator
 needs_fork = pytest.mark.skipif(not forking.can_fork(), reason="reading in two processes needs Linux and two cores")
 
 
+@pytest.fixture(autouse=True)
+def idle_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fork whatever else runs on the machine, so that the tests do not depend on its load."""
+    monkeypatch.setattr(forking, "core_free", lambda: True)
+
+
 def _read_in_one_process(source: Source, monkeypatch: pytest.MonkeyPatch) -> ReadResult:
     with monkeypatch.context() as patch:
         patch.setattr(markdown_list, "PARALLEL_MIN_LINES", 10**9)
@@ -189,6 +195,16 @@ def test_reader_short_input_one_process(monkeypatch: pytest.MonkeyPatch) -> None
 
     monkeypatch.setattr(forking, "start", no_fork)
     assert len(read_markdown(read_source(str(PAPERS))).records) > 90
+
+
+def test_reader_busy_machine_one_process(generated_source: Source, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork(function):  # type: ignore[no-untyped-def]
+        raise AssertionError("no child while every core is busy")
+
+    monkeypatch.setattr(markdown_list, "PARALLEL_MIN_LINES", 0)
+    monkeypatch.setattr(forking, "core_free", lambda: False)
+    monkeypatch.setattr(forking, "start", no_fork)
+    assert len(read_markdown(generated_source).records) > 1400
 
 
 def test_model_codec_keeps_every_field() -> None:

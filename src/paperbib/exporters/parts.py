@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import codecs
 import logging
-import os
 import pickle
 import struct
 from collections.abc import Sequence
@@ -35,15 +34,12 @@ logger = logging.getLogger(__name__)
 # processes start with empty conversion caches, and every memory page that either one writes to,
 # if only to count a reference, is copied. On an idle 2-core machine, exports of 2,000 generated
 # papers took about as long with a child as without, and of 4,000 about 30 ms (8%) less.
-# While other processes keep the cores busy, a child makes exports slower (see core_free).
+# While other processes keep the cores busy, a child makes exports slower (see forking.core_free).
 FORK_MIN_RECORDS = 4000
 
 # Maximum number of records in one round: the parent keeps the child's text of a round whole, and the
 # child its text and its copied memory pages, so rounds bound the memory that a large list takes.
 ROUND_MAX_RECORDS = 20_000
-
-# Linux's load figures; the fourth field counts the scheduling entities that run or wait for a core.
-LOADAVG = "/proc/loadavg"
 
 # The child's message: the length of the pickled diagnostics, the pickle, then the UTF-8 text.
 _LENGTH = struct.Struct("!Q")
@@ -54,23 +50,6 @@ def can_write_in_parts(exporter: object) -> bool:
     return all(callable(getattr(exporter, method, None)) for method in ("write_head", "write_entries", "write_tail"))
 
 
-def core_free() -> bool:
-    """True unless other processes run on every core at this moment, as ``/proc/loadavg`` counts them.
-
-    A child that has to wait for a core makes an export slower than one process: exports of 10,000
-    generated papers took 40 to 50 ms longer with a child while another program kept one of two
-    cores busy. True where the file cannot be read.
-    """
-    try:
-        with open(LOADAVG, encoding="ascii") as file:
-            # The fourth field is "runnable/total" scheduling entities, this process included.
-            running = int(file.read().split()[3].partition("/")[0])
-        cores = len(os.sched_getaffinity(0))
-    except (OSError, ValueError, IndexError, AttributeError):
-        return True
-    return running < cores
-
-
 def write_records_forked(
     exporter: Exporter, records: Sequence[Record], options: ExportOptions, out: TextOutput
 ) -> list[Diagnostic]:
@@ -78,12 +57,13 @@ def write_records_forked(
 
     Exporters without the :class:`PartedExporter` methods, lists of fewer than FORK_MIN_RECORDS
     records, processes that cannot fork (see :func:`paperbib.forking.can_fork`), and moments
-    when no core is idle (see :func:`core_free`) are written in this process alone. Lists of more
+    when no core is idle (see :func:`paperbib.forking.core_free`) are written in this process alone. Lists of more
     than ROUND_MAX_RECORDS records are written in rounds of about equal size, each with a child of
     its own.
     """
     count = len(records)
-    if count < FORK_MIN_RECORDS or not can_write_in_parts(exporter) or not forking.can_fork() or not core_free():
+    small = count < FORK_MIN_RECORDS or not can_write_in_parts(exporter)
+    if small or not forking.can_fork() or not forking.core_free():
         return write_records(exporter, records, options, out)
     parted: PartedExporter = exporter  # type: ignore[assignment]
     rounds = -(-count // ROUND_MAX_RECORDS)
