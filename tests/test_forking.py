@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
+import signal
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -71,3 +75,85 @@ def test_no_fork_while_another_thread_runs() -> None:
     finally:
         stop.set()
         thread.join()
+
+
+@pytest.fixture
+def sigchld_ignored() -> Iterator[None]:
+    """SIGCHLD ignored, as a launcher that ignores it passes on through exec: the kernel reaps children."""
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+
+
+def test_result_when_children_are_reaped_elsewhere(sigchld_ignored: None) -> None:
+    call = forking.start(lambda: b"x" * 3_000_000)
+    assert call is not None
+    time.sleep(0.2)  # let the child exit and be reaped before the parent waits for it
+    data = call.result()
+    assert data is not None
+    assert len(data) == 3_000_000
+
+
+def test_failure_when_children_are_reaped_elsewhere(sigchld_ignored: None) -> None:
+    def fail() -> bytes:
+        raise ValueError("in the child")
+
+    call = forking.start(fail)
+    assert call is not None
+    assert call.result() is None
+
+
+def test_host_reaper_leaves_result_intact() -> None:
+    def reap(signum: int, frame: object) -> None:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(-1, os.WNOHANG)
+
+    previous = signal.signal(signal.SIGCHLD, reap)
+    try:
+        call = forking.start(lambda: b"reaped")
+        assert call is not None
+        time.sleep(0.2)
+        assert call.result() == b"reaped"
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+
+
+def test_interrupted_wait_stops_the_child() -> None:
+    def forever() -> bytes:
+        while True:
+            time.sleep(0.01)
+
+    class Interrupted(Exception):
+        pass
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise Interrupted
+
+    call = forking.start(forever)
+    assert call is not None
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.2)
+    started = time.monotonic()
+    try:
+        with pytest.raises(Interrupted):
+            call.result()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - started < 5
+    with pytest.raises(ProcessLookupError):
+        os.kill(call.pid, 0)
+
+
+def test_start_keeps_a_hosts_frozen_objects() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        call = forking.start(lambda: b"ok")
+        assert call is not None
+        assert call.result() == b"ok"
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

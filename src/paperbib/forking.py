@@ -15,6 +15,7 @@ import gc
 import logging
 import os
 import signal
+import struct
 import sys
 import threading
 from collections.abc import Callable
@@ -24,6 +25,8 @@ logger = logging.getLogger(__name__)
 # Exit status of a child whose function raised an exception (or received SystemExit).
 _FAILED = 1
 _CHUNK = 1 << 20
+# The child's message starts with its length, so that a cut message is recognised.
+_LENGTH = struct.Struct("!Q")
 
 
 def can_fork() -> bool:
@@ -74,29 +77,53 @@ class ForkedCall:
         self._reader = reader
         self._done = False
 
-    def result(self) -> bytes | None:
+    def result(self) -> bytearray | None:
         """Return the bytes that the child's function returned; None when the child failed.
 
         Reads the child's pipe to its end, then reaps the child. A failure is logged, not raised:
-        the caller computes the child's part itself.
+        the caller computes the child's part itself. An exception while this process waits, such
+        as the SystemExit of a termination signal, stops the child before it is raised.
         """
         if self._done:
             return None
-        pieces: list[bytes] = []
         try:
-            while True:
-                piece = os.read(self._reader, _CHUNK)
-                if not piece:
-                    break
-                pieces.append(piece)
-        finally:
-            self._close()
-        status = self._status
-        if status != 0:
-            level = logging.DEBUG if status == _FAILED else logging.WARNING
-            logger.log(level, "a child process failed (exit status %s); its part is computed here", status)
+            data = self._read()
+        except BaseException:
+            self.cancel()
+            raise
+        status = self._close()
+        # The length header tells a complete message from a cut one, even when the exit status is
+        # unknown because something else reaped the child (SIGCHLD ignored, or a handler of the host).
+        if data is not None and status in (0, None):
+            return data
+        if status is None:
+            logger.debug("the child process sent an incomplete result; its part is computed here")
+        elif status == _FAILED:
+            logger.debug("the child process did not compute its part (exit status 1); its part is computed here")
+        elif status < 0:
+            logger.warning("the child process was killed by signal %d; its part is computed here", -status)
+        else:
+            logger.warning("the child process failed (exit status %d); its part is computed here", status)
+        return None
+
+    def _read(self) -> bytearray | None:
+        """Read the child's message: its length in 8 bytes, then the bytes. None for a cut message."""
+        header = self._read_exactly(bytearray(_LENGTH.size))
+        if header is None:
             return None
-        return b"".join(pieces)
+        (length,) = _LENGTH.unpack(header)
+        # Read into one buffer of the final size, so that a large result is never held twice.
+        return self._read_exactly(bytearray(length))
+
+    def _read_exactly(self, buffer: bytearray) -> bytearray | None:
+        view = memoryview(buffer)
+        position = 0
+        while position < len(buffer):
+            count = os.readv(self._reader, [view[position : position + _CHUNK]])
+            if count == 0:
+                return None
+            position += count
+        return buffer
 
     def cancel(self) -> None:
         """Stop the child, if it still runs, and reap it; its result is dropped."""
@@ -106,32 +133,38 @@ class ForkedCall:
             os.kill(self.pid, signal.SIGKILL)
         self._close()
 
-    def _close(self) -> None:
+    def _close(self) -> int | None:
+        """Close the pipe and reap the child; return its exit status, None when it was reaped elsewhere."""
         self._done = True
         os.close(self._reader)
-        _, wait_status = os.waitpid(self.pid, 0)
-        self._status = os.waitstatus_to_exitcode(wait_status)
-
-    _status = 0
+        try:
+            _, wait_status = os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            return None
+        return os.waitstatus_to_exitcode(wait_status)
 
 
 def start(function: Callable[[], bytes]) -> ForkedCall | None:
     """Run ``function`` in a forked child; None when this process cannot fork.
 
-    The child writes the returned bytes to a pipe and exits with status 0. When ``function``
-    raises, or the parent stops reading, the child exits with status 1 and writes nothing to
-    stderr. ``function`` must not write to stdout or stderr: the parent owns them.
+    The child writes the length and the returned bytes to a pipe and exits with status 0. When
+    ``function`` raises, or the parent stops reading, the child exits with status 1 and writes
+    nothing to stderr. ``function`` must not write to stdout or stderr: the parent owns them.
     """
     if not can_fork():
         return None
     reader, writer = os.pipe()
     # Objects that exist now are never collected in the child, so its collector leaves their
-    # memory pages shared with the parent instead of touching every one of them.
-    gc.freeze()
+    # memory pages shared with the parent instead of touching every one of them. A host that has
+    # frozen objects itself manages freezing, and unfreeze would undo its work.
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
     try:
         pid = os.fork()
     except OSError as error:
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()
         os.close(reader)
         os.close(writer)
         logger.debug("cannot fork: %s", error)
@@ -141,7 +174,10 @@ def start(function: Callable[[], bytes]) -> ForkedCall | None:
         try:
             os.close(reader)
             logging.disable(logging.CRITICAL)
-            data = memoryview(function())
+            result = function()
+            # Eight bytes, less than PIPE_BUF, are written whole.
+            os.write(writer, _LENGTH.pack(len(result)))
+            data = memoryview(result)
             while data:
                 data = data[os.write(writer, data[:_CHUNK]) :]
             status = 0
@@ -149,6 +185,7 @@ def start(function: Callable[[], bytes]) -> ForkedCall | None:
             status = _FAILED
         finally:
             os._exit(status)
-    gc.unfreeze()
+    if freeze:
+        gc.unfreeze()
     os.close(writer)
     return ForkedCall(pid, reader)
