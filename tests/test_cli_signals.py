@@ -52,3 +52,26 @@ def test_ignored_hangup_stays_ignored(tmp_path) -> None:
     assert completed.returncode == 0, completed.stderr
     assert target.read_text(encoding="utf-8").startswith("% partial output\n")
     assert "@inproceedings{iclr2024-model-tells-discard," in target.read_text(encoding="utf-8")
+
+
+def test_export_with_sigchld_ignored(tmp_path) -> None:
+    """A launcher that ignores SIGCHLD passes that on; the kernel then reaps the reading and writing children."""
+    from test_fast_paths import _load_generator
+
+    listing = tmp_path / "long.md"
+    listing.write_text(_load_generator().generate(5000, seed=3), encoding="utf-8")
+    outputs = []
+    for name, ignore in (("ignored.bib", True), ("default.bib", False)):
+        output = tmp_path / name
+        completed = subprocess.run(
+            [sys.executable, "-m", "paperbib", "export", "-q", str(listing), "-o", str(output)],
+            capture_output=True,
+            text=True,
+            preexec_fn=(lambda: signal.signal(signal.SIGCHLD, signal.SIG_IGN)) if ignore else None,
+            timeout=120,
+        )
+        assert completed.returncode == 0, completed.stderr
+        assert "Traceback" not in completed.stderr
+        outputs.append(output.read_text(encoding="utf-8").split("\n", 1)[1])
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count("\n@") > 4900
