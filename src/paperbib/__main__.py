@@ -1,3 +1,3 @@
-from paperbib.cli import main
+from paperbib.cli import run
 
-main()
+run()
