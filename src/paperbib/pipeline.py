@@ -15,6 +15,7 @@ from paperbib.steps.identify import identify
 from paperbib.steps.keys import KeyFormat, assign_keys
 from paperbib.steps.resolve_venues import resolve_venues
 from paperbib.steps.sidecar import apply_sidecar, sidecar_path
+from paperbib.steps.title_facts import TitleFacts
 from paperbib.venues import Catalogue, default_catalogue
 
 logger = logging.getLogger(__name__)
@@ -46,19 +47,24 @@ def load(
     With ``sidecar``, the fields that ``paperbib enrich`` stored beside ``path`` are merged in last.
     """
     source = read_source(path, encoding)
-    if not source.text.strip():
+    if not source.text or source.text.isspace():
         raise InputError(f"{source.name}: file is empty")
     name = source.name
-    # Identifiers depend on each record's links alone, so the reader derives them for the part it reads,
-    # in a forked child for the second part of a long list.
-    result = read_markdown(source, prepare=_identify_in_place)
+    # Identifiers and title facts depend on each record alone, so the reader computes them for the part
+    # it reads, in a forked child for the second part of a long list.
+    result = read_markdown(source, prepare=_prepare)
     if not result.records and source.looks_binary:
         raise InputError(f"{name}: no papers found; the file contains NUL bytes, so it looks binary, not like Markdown")
     # Free the decoded text (up to four bytes per character) before the steps allocate their copies.
     del source
     logger.debug("read %d records from %s", len(result.records), name)
     # The records of this reader belong to no one else, so the steps need not copy them.
-    bibliography = process(result.records, result.diagnostics, catalogue, key_format, copy=False, identified=True)
+    titles = TitleFacts()
+    for part in result.prepared:
+        titles.add(part)
+    bibliography = process(
+        result.records, result.diagnostics, catalogue, key_format, copy=False, identified=True, titles=titles
+    )
     bibliography.source_name = name
     if sidecar:
         records, findings = apply_sidecar(bibliography.records, sidecar_path(path))
@@ -70,8 +76,9 @@ def load(
     return bibliography
 
 
-def _identify_in_place(records: list[Record]) -> None:
+def _prepare(records: list[Record]) -> tuple[dict[str, str], dict[str, list[str]]]:
     identify(records, copy=False)
+    return TitleFacts.of(records)
 
 
 def process(
@@ -81,12 +88,14 @@ def process(
     key_format: KeyFormat | None = None,
     copy: bool = True,
     identified: bool = False,
+    titles: TitleFacts | None = None,
 ) -> Bibliography:
     """Run the steps after reading on records from any reader; ``key_format`` replaces the default keys.
 
     With ``copy=False`` the steps set identifiers, venues and keys on the given records in place;
     otherwise the given records stay unchanged. ``identified=True`` with ``copy=False`` says that
-    the records have their identifiers already, so that they are not derived twice.
+    the records have their identifiers already, so that they are not derived twice. ``titles`` are
+    facts about the titles of the records computed ahead; those missing are computed here.
     """
     findings = list(diagnostics)
     # The later steps change records in place: the copies that identify makes, or the caller's with copy=False.
@@ -94,8 +103,9 @@ def process(
         records = identify(records, copy)
     records, venue_findings = resolve_venues(records, catalogue or default_catalogue(), copy=False)
     findings.extend(venue_findings)
-    records, duplicate_findings = dedupe(records)
+    titles = titles or TitleFacts()
+    records, duplicate_findings = dedupe(records, titles.normalised)
     findings.extend(duplicate_findings)
-    records = assign_keys(records, key_format, copy=False)
+    records = assign_keys(records, key_format, copy=False, words=titles.words)
     findings.sort(key=lambda diagnostic: diagnostic.location)
     return Bibliography(records, findings)

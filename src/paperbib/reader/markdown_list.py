@@ -138,6 +138,7 @@ class ReadResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     roles: list[LineRole] = field(default_factory=list)  # roles[i] is the role of line i + 1
     headings: list[HeadingInfo] = field(default_factory=list)
+    prepared: list[Any] = field(default_factory=list)  # what ``prepare`` returned for each part, in order
 
     @property
     def skipped(self) -> list[Diagnostic]:
@@ -173,6 +174,8 @@ def read_markdown(
     ``fast_path=False`` reads plain bullets with the full entry parser too, which gives the same
     result; it exists to compare the two. ``prepare`` is called on the records read, possibly a part
     at a time and in a forked child, so it must change the records only and depend on nothing else.
+    What it returns, unless None, is added to ``ReadResult.prepared``; ``marshal`` must be able to
+    write it.
     """
     return _Reader(source, catalogue or default_catalogue(), fast_path, prepare).read()
 
@@ -312,7 +315,9 @@ class _Reader:
         diagnostics: list[Diagnostic] = []
         self._finish(records, diagnostics.append)
         if self.prepare is not None:
-            self.prepare(records)
+            prepared = self.prepare(records)
+            if prepared is not None:
+                self.result.prepared.append(prepared)
         return diagnostics
 
     def _read_lines(self, state: _LineState, stop: int | None, papers: bool = True) -> _LineState:
@@ -449,6 +454,7 @@ class _Reader:
                 tuple(
                     (info.location.line, info.level, info.text, info.papers, info.content) for info in headings[known:]
                 ),
+                tuple(self.result.prepared),
             )
         )
 
@@ -465,7 +471,7 @@ class _Reader:
         The result equals that of one process: diagnostics of the lines in line order, then those of
         ``_finish`` in record order. ``finished`` are the ``_finish`` diagnostics of this process's part.
         """
-        _, records, from_lines, from_finish, roles, counts, new_headings = second_part
+        _, records, from_lines, from_finish, roles, counts, new_headings, prepared = second_part
         path = self.source.name
         diagnostics = self.result.diagnostics
         diagnostics.extend(model_codec.decode_diagnostics(from_lines, path))
@@ -481,6 +487,7 @@ class _Reader:
             HeadingInfo(Location(path, line), level, text, papers, content)
             for line, level, text, papers, content in new_headings
         )
+        self.result.prepared.extend(prepared)
 
     def _signature(self, state: _LineState) -> tuple[object, ...]:
         """What reading from ``state`` on depends on, apart from the lines: open sections, code block and comment."""

@@ -15,13 +15,14 @@ from paperbib.model import Identifiers, Record
 from paperbib.text import normalise_title
 
 
-def dedupe(records: list[Record]) -> tuple[list[Record], list[Diagnostic]]:
+def dedupe(records: list[Record], normalised: dict[str, str] | None = None) -> tuple[list[Record], list[Diagnostic]]:
+    """Merge the records that list the same paper; ``normalised`` maps titles to ``normalise_title``, computed ahead."""
     diagnostics: list[Diagnostic] = []
     kept: list[Record] = []
     by_arxiv: dict[str, int] = {}
     by_title: dict[tuple[str, str, int | None], list[int]] = {}
     # The comparison form of each title, computed once: a merged record keeps the title of one of its two records.
-    normalised: dict[str, str] = {}
+    normalised = {} if normalised is None else dict(normalised)
     for record in records:
         title_key = _title_key(record, normalised)
         arxiv = record.ids.arxiv_base

@@ -126,15 +126,20 @@ def _field_value(record: Record, name: str, words: int) -> str:
     return identity_hash(record)
 
 
-def assign_keys(records: list[Record], key_format: KeyFormat | None = None, copy: bool = True) -> list[Record]:
+def assign_keys(
+    records: list[Record],
+    key_format: KeyFormat | None = None,
+    copy: bool = True,
+    words: dict[str, list[str]] | None = None,
+) -> list[Record]:
     """Give every record a unique key: the venue-year default, or ``key_format`` when given.
 
     With ``copy=False`` the records are changed in place, for a caller that owns them; otherwise
-    they are copied.
+    they are copied. ``words`` maps titles to their ``significant_words``, computed ahead.
     """
     if key_format is not None:
         return _with_keys(records, _formatted_keys(records, key_format), copy)
-    base = [_key(record, TITLE_WORDS) for record in records]
+    base = [_key(record, TITLE_WORDS, words) for record in records]
     keys = list(base)
     for members in _shared_key_groups(base):
         extended = {index: _key(records[index], EXTENDED_TITLE_WORDS) for index in members}
@@ -250,15 +255,22 @@ def venue_prefix(record: Record) -> str:
     return venue_id(record) + year
 
 
-def _significant_words(record: Record) -> list[str]:
-    words = title_words(record.title)
+def significant_words(title: str) -> list[str]:
+    """Return the words of ``title`` for keys without stop words; all its words when every one is a stop word."""
+    words = title_words(title)
     return [word for word in words if word not in STOPWORDS] or words
 
 
-def _key(record: Record, word_count: int) -> str:
+def _significant_words(record: Record, known: dict[str, list[str]] | None = None) -> list[str]:
+    """Return the key words of the record's title, looked up in ``known`` when it has them."""
+    words = known.get(record.title) if known else None
+    return significant_words(record.title) if words is None else words
+
+
+def _key(record: Record, word_count: int, known: dict[str, list[str]] | None = None) -> str:
     # Title words are never empty, so only the venue prefix can be.
     prefix = venue_prefix(record)
-    parts = _significant_words(record)[:word_count]
+    parts = _significant_words(record, known)[:word_count]
     if prefix:
         parts.insert(0, prefix)
     if len(parts) <= 1:
