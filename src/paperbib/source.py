@@ -74,7 +74,9 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def _utf16_variant(data: bytes) -> str | None:
