@@ -57,14 +57,22 @@ TARGET_BIBTEXPARSER_RATIO = 4.0
 
 
 def stage_times(list_path: Path, runs: int) -> dict[str, float]:
-    """Median seconds of each stage of ``paperbib export``, timed in this process."""
+    """Median seconds of each stage of ``paperbib export``, timed in this process.
+
+    The stages run as ``paperbib export`` runs them: the reader with its prepare step (identifiers and
+    title facts) and a forked child for long lists, and the writers with a child for large lists.
+    """
+    import io
+
     from paperbib.exporters.base import ExportOptions
     from paperbib.exporters.bibtex import BibtexExporter
     from paperbib.exporters.csl_json import CslJsonExporter
+    from paperbib.exporters.parts import write_records_forked
     from paperbib.gc_pause import paused_gc
-    from paperbib.pipeline import process
+    from paperbib.pipeline import _prepare, process
     from paperbib.reader.markdown_list import read_markdown
     from paperbib.source import read_source
+    from paperbib.steps.title_facts import TitleFacts
 
     samples: dict[str, list[float]] = {"read file": [], "reader": [], "steps": [], "bibtex": [], "csl-json": []}
     for _ in range(runs):
@@ -72,14 +80,17 @@ def stage_times(list_path: Path, runs: int) -> dict[str, float]:
             start = time.perf_counter()
             source = read_source(str(list_path))
             read_done = time.perf_counter()
-            result = read_markdown(source)
+            result = read_markdown(source, prepare=_prepare)
             reader_done = time.perf_counter()
-            bibliography = process(result.records, result.diagnostics)
+            titles = TitleFacts()
+            for part in result.prepared:
+                titles.add(part)
+            bibliography = process(result.records, result.diagnostics, copy=False, identified=True, titles=titles)
             steps_done = time.perf_counter()
             options = ExportOptions(source_name=source.name)
-            BibtexExporter().export(bibliography.records, options)
+            write_records_forked(BibtexExporter(), bibliography.records, options, io.StringIO())
             bibtex_done = time.perf_counter()
-            CslJsonExporter().export(bibliography.records, options)
+            write_records_forked(CslJsonExporter(), bibliography.records, options, io.StringIO())
             csl_done = time.perf_counter()
         del source, result, bibliography
         gc.collect()
