@@ -100,6 +100,7 @@ def test_fast_citation_matches_plain(style: str, records: list[Record]):
 def test_long_list_forks_each_step(records: list[Record], monkeypatch: pytest.MonkeyPatch):
     if not two_cores.can_fork():
         pytest.skip("this platform or process cannot fork")
+    monkeypatch.setattr(two_cores, "core_free", lambda: True)  # whatever else runs on the machine
     contexts: list[str] = []
     get_context = two_cores.multiprocessing.get_context
 
@@ -124,6 +125,7 @@ def test_failed_child_computed_in_parent(style: str, records: list[Record], monk
         raise SystemExit(3)
 
     monkeypatch.setattr(two_cores, "_send_results", failing_child)
+    monkeypatch.setattr(two_cores, "core_free", lambda: True)
     assert Formatter(style).bibliography(records).text == _plain_text(style, records)
 
 
@@ -154,6 +156,14 @@ def test_history_dependent_style_one_process(records: list[Record], monkeypatch:
 
 def _format_text(style: str, records: list[Record]) -> str:
     return Formatter(style).bibliography(records).text
+
+
+def test_formatting_busy_machine_one_process(records: list[Record], monkeypatch: pytest.MonkeyPatch):
+    contexts: list[str] = []
+    monkeypatch.setattr(two_cores, "core_free", lambda: False)
+    monkeypatch.setattr(two_cores.multiprocessing, "get_context", lambda method: contexts.append(method))
+    assert Formatter("apa").bibliography(records).text == _plain_text("apa", records)
+    assert contexts == []
 
 
 def test_pool_worker_formats_in_one_process(records: list[Record]):
