@@ -330,6 +330,7 @@ class _Reader:
         fence, in_comment, table = state.fence, state.in_comment, state.table
         roles = self.result.roles
         lines = self.lines
+        name = self.source.name
         number = state.number
         end = len(lines) if stop is None else stop
         while number < end:
@@ -363,7 +364,7 @@ class _Reader:
             if index in self.definition_lines:
                 roles[index] = LineRole.PROSE
                 continue
-            location = Location(self.source.name, index + 1)
+            location = Location(name, index + 1)
             if table is not None:
                 if "|" in line and not _HEADING.match(line):
                     number = (
@@ -373,7 +374,10 @@ class _Reader:
                     )
                     continue
                 table = None
-            heading = _HEADING.match(line) or _ITEM_HEADING.match(line)
+            # Cheap tests first: a heading starts with a space or "#", and one inside a list item has a "#".
+            heading = (_HEADING.match(line) if line[0] in " #" else None) or (
+                _ITEM_HEADING.match(line) if "#" in line else None
+            )
             if heading:
                 roles[index] = LineRole.HEADING
                 self._push_heading(len(heading.group("marks")), heading.group("text") or "", location)
@@ -385,7 +389,8 @@ class _Reader:
                 number += 1
                 self.open = None
                 continue
-            if self._pseudo_heading(line, index, location):
+            # A bullet on the margin is a pseudo-heading only through <summary> or </details>.
+            if (line[:2] not in _MARGIN_BULLETS or "<" in line) and self._pseudo_heading(line, index, location):
                 continue
             bullet = _BULLET.match(line)
             if bullet:
@@ -577,9 +582,6 @@ class _Reader:
         year, venue, _ = self._context()
         return year, venue
 
-    def _in_resource_section(self) -> _Section | None:
-        return self._context()[2]
-
     def _context(self) -> tuple[int | None, str | None, _Section | None]:
         if self.context is None:
             year = next((s.context.year for s in reversed(self.stack) if s.context.year is not None), None)
@@ -640,12 +642,11 @@ class _Reader:
             if entry is not None and (external or entry.has_tag):
                 return self._skip(location, Severity.ERROR, Code.EMPTY_TITLE, "skipped: entry has links but no title")
             return LineRole.PROSE
-        year, venue = self._current()
+        year, venue, resource = self._context()
         if not (external or entry.has_tag or venue is not None):
             self.open = None
             return LineRole.PROSE
 
-        resource = self._in_resource_section()
         if resource is not None:
             self.open = None
             return self._skip(
@@ -657,14 +658,15 @@ class _Reader:
 
         if entry.venue is not None or entry.no_venue:
             venue = entry.venue
+        # Positional arguments, in the order of Record's fields: title, location, links, year, venue, authors, note.
         record = Record(
-            title=entry.title,
-            location=location,
-            links=list(entry.links),
-            year=entry.year if entry.year is not None else year,
-            venue=venue,
-            authors=list(entry.authors),
-            note=entry.note,
+            entry.title,
+            location,
+            list(entry.links),
+            entry.year if entry.year is not None else year,
+            venue,
+            list(entry.authors),
+            entry.note,
         )
 
         self.result.records.append(record)
@@ -674,7 +676,7 @@ class _Reader:
             self.heading_years.add(id(record))  # _finish checks these years against arXiv IDs
         for section in self.stack:
             section.info.papers += 1
-        self.open = _Open(record, indent, bool(_ABBREVIATION.match(entry.title)) and not entry.authors)
+        self.open = _Open(record, indent, not entry.authors and _ABBREVIATION.match(entry.title) is not None)
         return LineRole.PAPER
 
     def _continue_open(self, content: str, indent: int, tokens: list[LinkToken]) -> LineRole | None:
