@@ -18,8 +18,8 @@ from paperbib import forking
 pytestmark = pytest.mark.skipif(not forking.can_fork(), reason="forking a child needs Linux and two cores")
 
 
-def test_the_child_returns_its_bytes() -> None:
-    numbers = list(range(300_000))  # made before the fork: the child sees them without input
+def test_start_child_returns_its_bytes() -> None:
+    numbers = list(range(300_000))  # made before the fork, so the child has them without input
     call = forking.start(lambda: ",".join(map(str, numbers)).encode())
     assert call is not None
     data = call.result()
@@ -28,7 +28,7 @@ def test_the_child_returns_its_bytes() -> None:
     assert len(data) > 1 << 20  # more than one pipe buffer and one read chunk
 
 
-def test_a_failing_function_gives_none() -> None:
+def test_start_failing_function_gives_none() -> None:
     def fail() -> bytes:
         raise ValueError("in the child")
 
@@ -37,7 +37,7 @@ def test_a_failing_function_gives_none() -> None:
     assert call.result() is None
 
 
-def test_the_child_runs_no_finally_block_of_the_caller(tmp_path: Path) -> None:
+def test_start_child_runs_no_caller_finally(tmp_path: Path) -> None:
     marker = tmp_path / "finally-ran"
     try:
         call = forking.start(lambda: b"done")

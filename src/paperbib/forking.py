@@ -92,7 +92,7 @@ class ForkedCall:
             self.cancel()
             raise
         status = self._close()
-        # The length header tells a complete message from a cut one, even when the exit status is
+        # The length header distinguishes a complete message from a cut one, even when the exit status is
         # unknown because something else reaped the child (SIGCHLD ignored, or a handler of the host).
         if data is not None and status in (0, None):
             return data

@@ -78,7 +78,7 @@ class _OpenAbove:
 
     Lines below may continue that paper until a new bullet or heading closes it. The child reads
     the part with this in place of the paper, and any use of it stops the child. Only its indent is
-    known to be at least 0, which tells that a bullet at the margin does not continue it.
+    known to be at least 0, so a bullet at the margin does not continue it.
     """
 
     indent = 0
@@ -418,8 +418,8 @@ class _Reader:
         A bullet at the margin usually closes the paper above it, so the child needs only the sections,
         code blocks and tables open there, which it follows with ``_read_lines(papers=False)``. The
         child's part is the smaller one, because the child also follows the lines above it and encodes
-        its records, and this process decodes them: the first such bullet after 57.5% of the lines
-        balanced the two processes on generated lists. None for input shorter than PARALLEL_MIN_LINES
+        its records, and this process decodes them. Starting at the first such bullet after 57.5% of
+        the lines balanced the two processes on generated lists. None for input shorter than PARALLEL_MIN_LINES
         and for input without such a bullet before 75% of the lines.
         """
         lines = self.lines
@@ -495,7 +495,7 @@ class _Reader:
         self.result.prepared.extend(prepared)
 
     def _signature(self, state: _LineState) -> tuple[object, ...]:
-        """What reading from ``state`` on depends on, apart from the lines: open sections, code block and comment."""
+        """Return what reading on from ``state`` depends on besides the lines: open sections, code block, comment."""
         numbers = {id(info): number for number, info in enumerate(self.result.headings)}
         sections = []
         for section in self.stack:

@@ -1,4 +1,4 @@
-"""What the duplicate and key steps compute from each title, computed ahead while the list is read.
+"""Title facts: the forms of each title that the duplicate and key steps use, computed while the list is read.
 
 Both are pure functions of the title, so the reader can compute them for the part of a long list
 that a forked child reads (see ``read_markdown``'s ``prepare``), and the steps then only look them up.
