@@ -31,7 +31,7 @@ def test_title_facts_equal_the_functions() -> None:
     records = _records()
     normalised, words = TitleFacts.of(records)
     assert normalised == {record.title: normalise_title(record.title) for record in records}
-    assert words == {record.title: significant_words(record.title) for record in records}
+    assert words == {record.title: "-".join(significant_words(record.title)) for record in records}
 
 
 def test_title_facts_give_the_same_steps() -> None:

@@ -76,7 +76,7 @@ def load(
     return bibliography
 
 
-def _prepare(records: list[Record]) -> tuple[dict[str, str], dict[str, list[str]]]:
+def _prepare(records: list[Record]) -> tuple[dict[str, str], dict[str, str]]:
     identify(records, copy=False)
     return TitleFacts.of(records)
 

@@ -130,12 +130,12 @@ def assign_keys(
     records: list[Record],
     key_format: KeyFormat | None = None,
     copy: bool = True,
-    words: dict[str, list[str]] | None = None,
+    words: dict[str, str] | None = None,
 ) -> list[Record]:
     """Give every record a unique key: the venue-year default, or ``key_format`` when given.
 
     With ``copy=False`` the records are changed in place, for a caller that owns them; otherwise
-    they are copied. ``words`` maps titles to their ``significant_words``, computed ahead.
+    they are copied. ``words`` maps titles to their ``significant_words`` joined by "-", computed ahead.
     """
     if key_format is not None:
         return _with_keys(records, _formatted_keys(records, key_format), copy)
@@ -261,13 +261,15 @@ def significant_words(title: str) -> list[str]:
     return [word for word in words if word not in STOPWORDS] or words
 
 
-def _significant_words(record: Record, known: dict[str, list[str]] | None = None) -> list[str]:
-    """Return the key words of the record's title, looked up in ``known`` when it has them."""
-    words = known.get(record.title) if known else None
-    return significant_words(record.title) if words is None else words
+def _significant_words(record: Record, known: dict[str, str] | None = None) -> list[str]:
+    """Return the key words of the record's title, looked up in ``known`` (joined by "-") when it has them."""
+    joined = known.get(record.title) if known else None
+    if joined is None:
+        return significant_words(record.title)
+    return joined.split("-") if joined else []
 
 
-def _key(record: Record, word_count: int, known: dict[str, list[str]] | None = None) -> str:
+def _key(record: Record, word_count: int, known: dict[str, str] | None = None) -> str:
     # Title words are never empty, so only the venue prefix can be.
     prefix = venue_prefix(record)
     parts = _significant_words(record, known)[:word_count]
