@@ -1036,3 +1036,9 @@ def test_tail_test_matches_reference(value):
 
     end = value.strip().rstrip(" .").rstrip()[-1:]
     assert _may_end_in_tail(value) == (end.isdigit() or end == ")")
+
+
+def test_plain_ascii_class_equals_negated_form():
+    negated = re.compile(r"[^\x00-\x20\x7f-\U0010ffff&%$#_{}~^\\<>|]+")
+    every_character = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF)
+    assert latex._PLAIN_ASCII.findall(every_character) == negated.findall(every_character)
