@@ -296,7 +296,7 @@ class _Reader:
             if call is not None:
                 data, call = call.result(), None
                 second_part = None if data is None else model_codec.loads(data)
-                del data  # about 170 bytes a record, no longer needed once loaded
+                del data  # about 450 bytes a record of the child, no longer needed once loaded
                 if second_part is not None and self._fits(second_part, state):
                     finished += self._finish_part(records[settled:])
                     self._take_second_part(second_part, state, finished)
