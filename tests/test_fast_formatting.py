@@ -10,6 +10,7 @@ import pytest
 
 from authors_fixture import load_author_records
 from conftest import ROOT
+from paperbib import forking
 from paperbib.formatting import FormattedList, Formatter, two_cores
 from paperbib.formatting.cached_elements import items_render_independently
 from paperbib.formatting.csl_engine import CslEngine
@@ -97,10 +98,9 @@ def test_fast_citation_matches_plain(style: str, records: list[Record]):
     assert Formatter(style).citation(records, keys) == plain
 
 
-def test_long_list_forks_each_step(records: list[Record], monkeypatch: pytest.MonkeyPatch):
-    if not two_cores.can_fork():
-        pytest.skip("this platform or process cannot fork")
-    monkeypatch.setattr(two_cores, "core_free", lambda: True)  # whatever else runs on the machine
+@pytest.fixture
+def fork_contexts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The start methods of the children that formatting asks multiprocessing for, in order."""
     contexts: list[str] = []
     get_context = two_cores.multiprocessing.get_context
 
@@ -109,15 +109,22 @@ def test_long_list_forks_each_step(records: list[Record], monkeypatch: pytest.Mo
         return get_context(method)
 
     monkeypatch.setattr(two_cores.multiprocessing, "get_context", counting_get_context)
+    return contexts
+
+
+def test_long_list_forks_each_step(records: list[Record], fork_contexts: list[str], monkeypatch: pytest.MonkeyPatch):
+    if not forking.can_fork():
+        pytest.skip("this platform or process cannot fork")
+    monkeypatch.setattr(forking, "core_free", lambda: True)  # whatever else runs on the machine
     assert len(records) >= two_cores.PARALLEL_MIN_ITEMS
     assert Formatter("apa").bibliography(records).text == _plain_text("apa", records)
     # Sort keys, disambiguation citations and entries.
-    assert contexts == ["fork", "fork", "fork"]
+    assert fork_contexts == ["fork", "fork", "fork"]
 
 
 @pytest.mark.parametrize("style", ["apa", "nature"])
 def test_failed_child_computed_in_parent(style: str, records: list[Record], monkeypatch: pytest.MonkeyPatch):
-    if not two_cores.can_fork():
+    if not forking.can_fork():
         pytest.skip("this platform or process cannot fork")
 
     def failing_child(sender, function, items):  # type: ignore[no-untyped-def]
@@ -125,7 +132,7 @@ def test_failed_child_computed_in_parent(style: str, records: list[Record], monk
         raise SystemExit(3)
 
     monkeypatch.setattr(two_cores, "_send_results", failing_child)
-    monkeypatch.setattr(two_cores, "core_free", lambda: True)
+    monkeypatch.setattr(forking, "core_free", lambda: True)
     assert Formatter(style).bibliography(records).text == _plain_text(style, records)
 
 
@@ -140,35 +147,31 @@ def test_history_dependent_style_detected():
         assert items_render_independently(Formatter(style).engine.style.root), style
 
 
-def test_history_dependent_style_one_process(records: list[Record], monkeypatch: pytest.MonkeyPatch):
-    contexts: list[str] = []
-    get_context = two_cores.multiprocessing.get_context
-
-    def counting_get_context(method: str):  # type: ignore[no-untyped-def]
-        contexts.append(method)
-        return get_context(method)
-
-    monkeypatch.setattr(two_cores.multiprocessing, "get_context", counting_get_context)
+def test_history_dependent_style_one_process(
+    records: list[Record], fork_contexts: list[str], monkeypatch: pytest.MonkeyPatch
+):
+    # An idle core, so that only the style keeps the formatting in one process.
+    monkeypatch.setattr(forking, "core_free", lambda: True)
     expected = Formatter(HISTORY_STYLE, fast=False).bibliography(records).text
     assert Formatter(HISTORY_STYLE).bibliography(records).text == expected
-    assert contexts == []
+    assert fork_contexts == []
 
 
 def _format_text(style: str, records: list[Record]) -> str:
     return Formatter(style).bibliography(records).text
 
 
-def test_formatting_busy_machine_one_process(records: list[Record], monkeypatch: pytest.MonkeyPatch):
-    contexts: list[str] = []
-    monkeypatch.setattr(two_cores, "core_free", lambda: False)
-    monkeypatch.setattr(two_cores.multiprocessing, "get_context", lambda method: contexts.append(method))
+def test_formatting_busy_machine_one_process(
+    records: list[Record], fork_contexts: list[str], monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(forking, "core_free", lambda: False)
     assert Formatter("apa").bibliography(records).text == _plain_text("apa", records)
-    assert contexts == []
+    assert fork_contexts == []
 
 
 def test_pool_worker_formats_in_one_process(records: list[Record]):
     # A Pool worker is a daemonic process, which multiprocessing does not let start children.
-    if not two_cores.can_fork():
+    if not forking.can_fork():
         pytest.skip("this platform or process cannot fork")
     with two_cores.multiprocessing.get_context("fork").Pool(1) as pool:
         text = pool.apply(_format_text, ("apa", records))

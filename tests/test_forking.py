@@ -18,6 +18,12 @@ from paperbib import forking
 pytestmark = pytest.mark.skipif(not forking.can_fork(), reason="forking a child needs Linux and two cores")
 
 
+@pytest.fixture(autouse=True)
+def idle_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fork whatever else runs on the machine, so that the tests do not depend on its load."""
+    monkeypatch.setattr(forking, "core_free", lambda: True)
+
+
 def test_start_child_returns_its_bytes() -> None:
     numbers = list(range(300_000))  # made before the fork, so the child has them without input
     call = forking.start(lambda: ",".join(map(str, numbers)).encode())
@@ -157,3 +163,9 @@ def test_start_keeps_a_hosts_frozen_objects() -> None:
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+def test_start_no_child_when_cores_busy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forking, "core_free", lambda: False)
+    assert not forking.child_helps()
+    assert forking.start(lambda: b"x") is None

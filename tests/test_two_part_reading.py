@@ -198,12 +198,12 @@ def test_reader_short_input_one_process(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_reader_busy_machine_one_process(generated_source: Source, monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_fork(function):  # type: ignore[no-untyped-def]
+    def no_fork() -> int:
         raise AssertionError("no child while every core is busy")
 
     monkeypatch.setattr(markdown_list, "PARALLEL_MIN_LINES", 0)
     monkeypatch.setattr(forking, "core_free", lambda: False)
-    monkeypatch.setattr(forking, "start", no_fork)
+    monkeypatch.setattr(forking.os, "fork", no_fork)
     assert len(read_markdown(generated_source).records) > 1400
 
 

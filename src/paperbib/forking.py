@@ -62,6 +62,11 @@ def core_free() -> bool:
     return running < _usable_cores()
 
 
+def child_helps() -> bool:
+    """True when a forked child can take part of a job and would not wait for a core: see both checks."""
+    return can_fork() and core_free()
+
+
 def _usable_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -145,13 +150,13 @@ class ForkedCall:
 
 
 def start(function: Callable[[], bytes]) -> ForkedCall | None:
-    """Run ``function`` in a forked child; None when this process cannot fork.
+    """Run ``function`` in a forked child; None when this process cannot fork or no core is idle.
 
     The child writes the length and the returned bytes to a pipe and exits with status 0. When
     ``function`` raises, or the parent stops reading, the child exits with status 1 and writes
     nothing to stderr. ``function`` must not write to stdout or stderr: the parent owns them.
     """
-    if not can_fork():
+    if not child_helps():
         return None
     reader, writer = os.pipe()
     # Objects that exist now are never collected in the child, so its collector leaves their

@@ -56,14 +56,12 @@ def write_records_forked(
     """Write what :func:`write_records` writes, with the second half of a large list written by a child.
 
     Exporters without the :class:`PartedExporter` methods, lists of fewer than FORK_MIN_RECORDS
-    records, processes that cannot fork (see :func:`paperbib.forking.can_fork`), and moments
-    when no core is idle (see :func:`paperbib.forking.core_free`) are written in this process alone. Lists of more
-    than ROUND_MAX_RECORDS records are written in rounds of about equal size, each with a child of
-    its own.
+    records, processes that cannot fork and moments when no core is idle (see
+    :func:`paperbib.forking.child_helps`) are written in this process alone. Lists of more than
+    ROUND_MAX_RECORDS records are written in rounds of about equal size, each with a child of its own.
     """
     count = len(records)
-    small = count < FORK_MIN_RECORDS or not can_write_in_parts(exporter)
-    if small or not forking.can_fork() or not forking.core_free():
+    if count < FORK_MIN_RECORDS or not can_write_in_parts(exporter) or not forking.child_helps():
         return write_records(exporter, records, options, out)
     parted: PartedExporter = exporter  # type: ignore[assignment]
     rounds = -(-count // ROUND_MAX_RECORDS)

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from paperbib.forking import can_fork, core_free
+from paperbib.forking import child_helps
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def split_map(function: Callable[[list[Item]], list[Result]], items: Sequence[It
     child's half too and logs the failure.
     """
     items = list(items)
-    if len(items) < PARALLEL_MIN_ITEMS or not can_fork() or not core_free():
+    if len(items) < PARALLEL_MIN_ITEMS or not child_helps():
         return function(items)
     middle = len(items) // 2
     context = multiprocessing.get_context("fork")

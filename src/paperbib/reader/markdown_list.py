@@ -284,9 +284,7 @@ class _Reader:
     def read(self) -> ReadResult:
         """Read every line; with a forked child reading the second part of long input."""
         split = self._split_line()
-        call = None
-        if split is not None and forking.core_free():
-            call = forking.start(partial(self._read_second_part, split))
+        call = forking.start(partial(self._read_second_part, split)) if split is not None else None
         try:
             state = self._read_lines(_LineState(0), split if call is not None else None)
             records = self.result.records
