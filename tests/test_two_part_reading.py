@@ -248,7 +248,7 @@ def test_model_codec_keeps_every_field() -> None:
     assert again[1].ids is plain.ids or again[1].ids == Identifiers()
     diagnostics = [Diagnostic(Location("list.md", 3), Severity.WARNING, Code.NO_LINKS, "paper 'x' has no links")]
     rows = model_codec.loads(model_codec.dumps(model_codec.encode_diagnostics(diagnostics)))
-    assert model_codec.decode_diagnostics(rows, "list.md") == diagnostics
+    assert model_codec.decode_diagnostics(rows) == diagnostics
 
 
 # Line kinds that change what the lines below them mean: headings of each level, pseudo-headings,

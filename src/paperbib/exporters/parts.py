@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import codecs
 import logging
-import pickle
 import struct
 from collections.abc import Sequence
 
-from paperbib import forking
+from paperbib import forking, model_codec
 from paperbib.diagnostics import Diagnostic
 from paperbib.exporters.base import (
     Exporter,
@@ -41,7 +40,7 @@ FORK_MIN_RECORDS = 4000
 # child its text and its copied memory pages, so rounds bound the memory that a large list takes.
 ROUND_MAX_RECORDS = 20_000
 
-# The child's message: the length of the pickled diagnostics, the pickle, then the UTF-8 text.
+# The child's message: the length of the encoded diagnostics (model_codec), those, then the UTF-8 text.
 _LENGTH = struct.Struct("!Q")
 
 
@@ -116,19 +115,19 @@ def _encoded_entries(
     """Run in the child: the message with the diagnostics and the text of ``records[start:stop]``."""
     pieces = _Pieces()
     diagnostics = exporter.write_entries(records, start, stop, options, pieces)
-    pickled = pickle.dumps(diagnostics, protocol=pickle.HIGHEST_PROTOCOL)
+    encoded_diagnostics = model_codec.dumps(model_codec.encode_diagnostics(diagnostics))
     # Each copy is dropped once the next exists, so at most two copies of the text are held.
     text = "".join(pieces)
     pieces.clear()
     encoded = text.encode("utf-8")
     del text
-    return b"".join((_LENGTH.pack(len(pickled)), pickled, encoded))
+    return b"".join((_LENGTH.pack(len(encoded_diagnostics)), encoded_diagnostics, encoded))
 
 
 def _decode(message: bytes) -> tuple[list[Diagnostic], memoryview]:
     (length,) = _LENGTH.unpack_from(message)
     view = memoryview(message)
-    diagnostics: list[Diagnostic] = pickle.loads(view[_LENGTH.size : _LENGTH.size + length])
+    diagnostics = model_codec.decode_diagnostics(model_codec.loads(view[_LENGTH.size : _LENGTH.size + length]))
     return diagnostics, view[_LENGTH.size + length :]
 
 

@@ -477,9 +477,9 @@ class _Reader:
         _, records, from_lines, from_finish, roles, counts, new_headings, prepared = second_part
         path = self.source.name
         diagnostics = self.result.diagnostics
-        diagnostics.extend(model_codec.decode_diagnostics(from_lines, path))
+        diagnostics.extend(model_codec.decode_diagnostics(from_lines))
         diagnostics.extend(finished)
-        diagnostics.extend(model_codec.decode_diagnostics(from_finish, path))
+        diagnostics.extend(model_codec.decode_diagnostics(from_finish))
         self.result.records.extend(model_codec.decode_records(records, path))
         self.result.roles[state.number :] = [_ROLES[number] for number in roles]
         headings = self.result.headings
