@@ -34,20 +34,20 @@ def _read_in_one_process(source: Source, monkeypatch: pytest.MonkeyPatch) -> Rea
 
 
 class _Parts:
-    """Counters of what the parent did with the child's part: taken, rejected, or none received."""
+    """Counters of what the parent did with the child's part: accepted, rejected, or none received."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.taken = self.refused = self.failed = 0
+        self.accepted = self.rejected = self.failed = 0
         fits = markdown_list._Reader._fits
         result = forking.ForkedCall.result
 
         def counting_fits(reader, second_part, state):  # type: ignore[no-untyped-def]
-            taken = fits(reader, second_part, state)
-            if taken:
-                self.taken += 1
+            accepted = fits(reader, second_part, state)
+            if accepted:
+                self.accepted += 1
             else:
-                self.refused += 1
-            return taken
+                self.rejected += 1
+            return accepted
 
         def counting_result(call):  # type: ignore[no-untyped-def]
             data = result(call)
@@ -59,11 +59,11 @@ class _Parts:
         monkeypatch.setattr(markdown_list, "PARALLEL_MIN_LINES", 0)
 
 
-def _assert_same(one: ReadResult, two: ReadResult) -> None:
-    assert two.records == one.records
-    assert two.diagnostics == one.diagnostics  # the same order, too
-    assert two.roles == one.roles
-    assert two.headings == one.headings
+def _assert_same(single: ReadResult, forked: ReadResult) -> None:
+    assert forked.records == single.records
+    assert forked.diagnostics == single.diagnostics  # the same order, too
+    assert forked.roles == single.roles
+    assert forked.headings == single.headings
 
 
 @pytest.fixture(scope="module")
@@ -75,25 +75,25 @@ def generated_source(tmp_path_factory: pytest.TempPathFactory) -> Source:
 
 @needs_fork
 def test_reader_generated_list_in_two_processes(generated_source: Source, monkeypatch: pytest.MonkeyPatch) -> None:
-    one = _read_in_one_process(generated_source, monkeypatch)
+    single = _read_in_one_process(generated_source, monkeypatch)
     parts = _Parts(monkeypatch)
-    two = read_markdown(generated_source)
-    assert parts.taken == 1
-    _assert_same(one, two)
-    assert len(two.records) > 1400
+    forked = read_markdown(generated_source)
+    assert parts.accepted == 1
+    _assert_same(single, forked)
+    assert len(forked.records) > 1400
     # Headings above the split count the papers of both parts.
-    assert sum(info.papers for info in two.headings if info.level == 2) == len(two.records)
+    assert sum(info.papers for info in forked.headings if info.level == 2) == len(forked.records)
 
 
 @needs_fork
 @pytest.mark.parametrize("path", [PAPERS, *sorted(FIXTURES.rglob("*.md"))], ids=lambda path: path.name)
 def test_reader_every_fixture_in_two_processes(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source = read_source(str(path), "latin-1" if "latin1" in path.name else None)
-    one = _read_in_one_process(source, monkeypatch)
+    single = _read_in_one_process(source, monkeypatch)
     parts = _Parts(monkeypatch)
-    two = read_markdown(source)
-    _assert_same(one, two)
-    assert parts.taken + parts.refused + parts.failed <= 1
+    forked = read_markdown(source)
+    _assert_same(single, forked)
+    assert parts.accepted + parts.rejected + parts.failed <= 1
 
 
 def _lines(count: int, start: int = 0) -> list[str]:
@@ -112,8 +112,8 @@ _AWKWARD = {
     "sections": "\n".join(
         ["# 2024", "## ICLR-2024", *_lines(25), "### Oral", *_lines(10, 100), "## CVPR-2023", *_lines(25, 200)]
     ),
-    # The paper above a code block is continued below it, so the child, which starts inside the block,
-    # stops there and this process reads on.
+    # The paper above a code block is continued below it. The child starts inside the block, so it
+    # stops at the continuing line, and the parent reads the rest itself.
     "open paper": "\n".join(
         ["## ICLR-2024", *_lines(10), "- ABBR [[paper](https://example.org/abbr)]", "```"]
         + ["- Code Line"] * 30
@@ -129,27 +129,27 @@ _AWKWARD = {
 @pytest.mark.parametrize("name", sorted(_AWKWARD))
 def test_reader_awkward_split_points(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     source = Source("list.md", _AWKWARD[name])
-    one = _read_in_one_process(source, monkeypatch)
+    single = _read_in_one_process(source, monkeypatch)
     _Parts(monkeypatch)
-    _assert_same(one, read_markdown(source))
-    assert one.records  # each input has papers to compare
+    _assert_same(single, read_markdown(source))
+    assert single.records  # each input has papers to compare
 
 
 @needs_fork
 def test_reader_table_across_split(monkeypatch: pytest.MonkeyPatch) -> None:
     source = Source("list.md", _AWKWARD["table"])
-    one = _read_in_one_process(source, monkeypatch)
+    single = _read_in_one_process(source, monkeypatch)
     parts = _Parts(monkeypatch)
-    two = read_markdown(source)
+    forked = read_markdown(source)
     assert parts.failed == 1  # the child raises rather than start inside a table
-    assert parts.taken == 0
-    _assert_same(one, two)
-    assert len(two.records) == 60
+    assert parts.accepted == 0
+    _assert_same(single, forked)
+    assert len(forked.records) == 60
 
 
 @needs_fork
 def test_reader_child_with_other_sections_ignored(generated_source: Source, monkeypatch: pytest.MonkeyPatch) -> None:
-    one = _read_in_one_process(generated_source, monkeypatch)
+    single = _read_in_one_process(generated_source, monkeypatch)
     parts = _Parts(monkeypatch)
     second_part = markdown_list._Reader._read_second_part
 
@@ -158,23 +158,23 @@ def test_reader_child_with_other_sections_ignored(generated_source: Source, monk
         return model_codec.dumps(((*signature[:-1], ()), *rest))
 
     monkeypatch.setattr(markdown_list._Reader, "_read_second_part", other_sections)
-    two = read_markdown(generated_source)
-    assert parts.refused == 1
-    _assert_same(one, two)
+    forked = read_markdown(generated_source)
+    assert parts.rejected == 1
+    _assert_same(single, forked)
 
 
 @needs_fork
 def test_reader_failed_child_replaced(generated_source: Source, monkeypatch: pytest.MonkeyPatch) -> None:
-    one = _read_in_one_process(generated_source, monkeypatch)
+    single = _read_in_one_process(generated_source, monkeypatch)
     parts = _Parts(monkeypatch)
 
     def fail(reader, split):  # type: ignore[no-untyped-def]
         raise RuntimeError("the child fails")
 
     monkeypatch.setattr(markdown_list._Reader, "_read_second_part", fail)
-    two = read_markdown(generated_source)
+    forked = read_markdown(generated_source)
     assert parts.failed == 1
-    _assert_same(one, two)
+    _assert_same(single, forked)
 
 
 @needs_fork
@@ -291,8 +291,8 @@ _LINE_KINDS = [
 @given(lines=st.lists(st.sampled_from(_LINE_KINDS), min_size=4, max_size=80))
 def test_reader_random_structure_in_two_processes(lines: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     source = Source("list.md", "\n".join(lines))
-    one = _read_in_one_process(source, monkeypatch)
+    single = _read_in_one_process(source, monkeypatch)
     with monkeypatch.context() as patch:
         patch.setattr(markdown_list, "PARALLEL_MIN_LINES", 0)
-        two = read_markdown(source)
-    _assert_same(one, two)
+        forked = read_markdown(source)
+    _assert_same(single, forked)

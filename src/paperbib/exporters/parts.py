@@ -112,7 +112,7 @@ def _write_round(
 def _encoded_entries(
     exporter: PartedExporter, records: Sequence[Record], start: int, stop: int, options: ExportOptions
 ) -> bytes:
-    """Run in the child: the message with the diagnostics and the text of ``records[start:stop]``."""
+    """Return, in the child, the message with the diagnostics and the text of ``records[start:stop]``."""
     pieces = _Pieces()
     diagnostics = exporter.write_entries(records, start, stop, options, pieces)
     encoded_diagnostics = model_codec.dumps(model_codec.encode_diagnostics(diagnostics))
