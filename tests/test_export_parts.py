@@ -83,14 +83,14 @@ def fork_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def _option_sets(records: list[Record]) -> list[ExportOptions]:
     # Hand-added fields on papers of both halves, which bibtex and biblatex merge as on --update.
-    kept = {
+    kept_fields = {
         record.key: [("author", "Hand, Added"), ("note", "kept {note}")]
         for record in (records[5], records[len(records) - 5])
     }
     return [
         ExportOptions(source_name="papers.md"),
         ExportOptions(source_name="lists/papers.md", bib_encoding="utf8", booktitle="short"),
-        ExportOptions(source_name="papers.md", kept_fields=kept),
+        ExportOptions(source_name="papers.md", kept_fields=kept_fields),
     ]
 
 
