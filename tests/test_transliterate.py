@@ -2,6 +2,11 @@ from __future__ import annotations
 
 import importlib.machinery
 import importlib.util
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
 
 import pytest
 from anyascii import anyascii
@@ -97,3 +102,53 @@ def test_package_without_locations_falls_back(fresh_caches, monkeypatch):
     assert transliterate._data_directory() is None
     assert to_ascii("Łódź") == "Lodz"
     assert transliterate._blocks == {}
+
+
+def run_python(code: str, extra_path: str | None = None) -> list[str]:
+    environment = dict(os.environ)
+    if extra_path is not None:
+        environment["PYTHONPATH"] = os.pathsep.join(filter(None, [extra_path, environment.get("PYTHONPATH")]))
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=environment
+    )
+    return completed.stdout.splitlines()
+
+
+IMPORT_CHECK = """
+import sys
+import paperbib.steps.keys, paperbib.venues.catalogue
+from paperbib.transliterate import to_ascii
+from paperbib.venues import default_catalogue
+print(to_ascii("Müller Δ"))
+print(" ".join(paperbib.steps.keys.title_words("Müller Δ")))
+print(default_catalogue().info("Tagung Müller Δ", 2020).id)
+print("anyascii" in sys.modules)
+print("importlib.resources" in sys.modules)
+print(sorted(name for name in sys.modules if name.startswith("anyascii")))
+"""
+
+
+def test_transliteration_imports_neither_anyascii_nor_resources():
+    lines = run_python(IMPORT_CHECK)
+    assert lines[0] == "Muller D"
+    assert lines[1] == "muller d"
+    assert lines[2] == "tagungmullerd"
+    assert lines[3] == "False"
+    assert lines[4] == "False"
+    assert lines[5] == "[]"
+
+
+def test_zipped_anyascii_falls_back(tmp_path):
+    """anyascii installed as a zip archive has no data directory, so to_ascii imports anyascii."""
+    package = Path(sys.modules["anyascii"].__file__).parent
+    archive = tmp_path / "anyascii.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in package.rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                zipped.write(path, Path("anyascii") / path.relative_to(package))
+    lines = run_python(IMPORT_CHECK + "print(sys.modules['anyascii'].__file__)", extra_path=str(archive))
+    assert lines[0] == "Muller D"
+    assert lines[1] == "muller d"
+    assert lines[2] == "tagungmullerd"
+    assert lines[3] == "True"
+    assert lines[6].startswith(str(archive))

@@ -21,6 +21,7 @@ from functools import lru_cache
 from paperbib.errors import PaperbibError
 from paperbib.model import Record, evolve
 from paperbib.text import split_math
+from paperbib.transliterate import to_ascii
 
 TITLE_WORDS = 3
 EXTENDED_TITLE_WORDS = 8
@@ -223,14 +224,10 @@ def _key_character(char: str) -> str:
         return " "
     if char.isascii():
         return char
-    # Imported only here, because importing anyascii costs milliseconds and titles whose only
-    # non-ASCII characters are quotes and dashes need none of it.
-    from anyascii import anyascii
-
     if category == "Lo":
         # Han and similar scripts transliterate to one syllable per character.
-        return " " + anyascii(char) + " "
-    return anyascii(char)
+        return " " + to_ascii(char) + " "
+    return to_ascii(char)
 
 
 def venue_id(record: Record) -> str:

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from paperbib.model import VenueInfo
+from paperbib.transliterate import to_ascii
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -145,11 +146,9 @@ class Catalogue:
 
 def _slug(name: str) -> str:
     if name.isascii():
-        # anyascii returns ASCII text unchanged, and most venue names need no import of it.
+        # to_ascii returns ASCII text unchanged, so most venue names skip it.
         return re.sub(r"[^a-z0-9]", "", name.lower())[:16]
-    from anyascii import anyascii
-
-    return re.sub(r"[^a-z0-9]", "", anyascii(name).lower())[:16]
+    return re.sub(r"[^a-z0-9]", "", to_ascii(name).lower())[:16]
 
 
 @lru_cache(maxsize=1)
@@ -157,7 +156,8 @@ def default_catalogue() -> Catalogue:
     """Load the catalogue shipped with paperbib (``venues.toml``) once."""
     # The loader of this module reads the file beside it, from a directory or a zip archive, as
     # pkgutil.get_data does. importlib.resources would do the same, but importing it and the
-    # pathlib and zipfile modules it needs took about 8 ms of CPU. NOTE: anyascii 0.3 imports
-    # importlib.resources too, so lists whose keys or venue slugs need transliteration still pay it.
+    # pathlib and zipfile modules it needs took about 8 ms of CPU. For the same reason
+    # paperbib.transliterate reads anyascii's tables itself, so importlib.resources (which anyascii
+    # 0.3 imports) is loaded only where those tables are not files in a directory.
     path = os.path.join(os.path.dirname(__file__), "venues.toml")
     return Catalogue.from_toml(__spec__.loader.get_data(path))  # type: ignore[union-attr]
