@@ -80,7 +80,10 @@ class FakeApi:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        # server_close waits for the request threads, so none outlives the server: paperbib forks only in a
+        # process with one thread, and later tests count its children.
+        self.server.daemon_threads = False
+        self.server.block_on_close = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 

@@ -1,0 +1,273 @@
+"""The child that reads the last part of a long list also writes its entries: the export stays that of one process."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from paperbib import forking, model_codec
+from paperbib.cli import main
+from paperbib.enrich.sidecar import FieldValue, Sidecar, SidecarEntry, paper_identity, write_sidecar
+from paperbib.exporters import BUILT_IN, ExportOptions, get_exporter, parts, write_records
+from paperbib.model import Record
+from paperbib.pipeline import load
+from paperbib.reader import markdown_list
+from test_export_parts import _generate
+
+pytestmark = pytest.mark.skipif(not forking.can_fork(), reason="a helper process needs Linux and two cores")
+
+# Bullets appended after the generated papers, in the child's part: papers listed again (merged into the
+# parent's part or into one another), a title shared by two papers, a preprint that a later venue publishes
+# and a venue missing from the catalogue.
+TAIL = """
+## ICLR-2099
+
+{copied}
+- A Paper Listed Twice in the Tail [[paper](https://example.org/twice)] [[arxiv](https://arxiv.org/abs/2401.54321v1)]
+- A Paper Listed Twice in the Tail [[paper](https://example.org/twice)] [[arxiv](https://arxiv.org/abs/2401.54321v3)]
+- Same Title, Other Paper [[paper](https://example.org/first)]
+- Same Title, Other Paper [[paper](https://example.org/second)]
+
+## Workshop on Unlisted Venues 2099
+
+- A Paper at an Unknown Venue [[paper](https://example.org/unknown)] Ada Lovelace and Alan Turing
+"""
+
+
+def _list_with_tail(seed: int) -> str:
+    text = _generate(600, seed)
+    lines = text.split("\n")
+    # Papers of the first 30% of the lines, listed again at the end: one of an arXiv section among them.
+    early = [line for line in lines[: len(lines) * 3 // 10] if line.startswith("- ") and "arxiv.org/abs/" in line]
+    preprints = text.split("## arXiv-", 1)[1].split("\n")
+    preprint = next(line for line in preprints if line.startswith("- ") and "arxiv.org/abs/" in line)
+    copied = "\n".join([*early[:3], preprint])
+    return text + TAIL.format(copied=copied)
+
+
+@pytest.fixture(scope="module")
+def tailed_list(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("helper") / "papers.md"
+    path.write_text(_list_with_tail(seed=11), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def two_parts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Read the generated list in two parts whatever the machine's load; return the requests sent to helpers."""
+    monkeypatch.setattr(markdown_list, "PARALLEL_MIN_LINES", 0)
+    monkeypatch.setattr(forking, "core_free", lambda: True)
+    asked: list[str] = []
+    real_ask = forking.ForkedCall.ask
+
+    def counting_ask(call: forking.ForkedCall, request: bytes) -> bool:
+        asked.append("ask")
+        return real_ask(call, request)
+
+    monkeypatch.setattr(forking.ForkedCall, "ask", counting_ask)
+    return asked
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Record, for each child that forking.start starts, whether it takes a request."""
+    calls: list[bool] = []
+    real_start = forking.start
+
+    def counting_start(
+        function: Callable[[], bytes], follow: Callable[[bytes], bytes] | None = None
+    ) -> forking.ForkedCall | None:
+        call = real_start(function, follow)
+        if call is not None:
+            calls.append(follow is not None)
+        return call
+
+    monkeypatch.setattr(forking, "start", counting_start)
+    return calls
+
+
+def _run(arguments: list[str]) -> tuple[str, str]:
+    result = CliRunner().invoke(main, arguments, catch_exceptions=False)
+    assert result.exit_code == 0, result.output + result.stderr
+    return result.stdout, result.stderr
+
+
+def _one_process(arguments: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    with monkeypatch.context() as patch:
+        patch.setattr(forking, "can_fork", lambda: False)
+        return _run(arguments)
+
+
+def _no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("name", sorted(BUILT_IN))
+def test_helper_writes_same_export(
+    name: str, tailed_list: Path, two_parts: list[str], started: list[bool], monkeypatch: pytest.MonkeyPatch
+):
+    arguments = ["export", "--to", name, str(tailed_list)]
+    helped = _run(arguments)
+    # One child, which read the last part and then wrote its entries; no second child for writing.
+    assert started == [True]
+    assert two_parts == ["ask"]
+    assert helped == _one_process(arguments, monkeypatch)
+    assert _no_children_left()
+
+
+def test_tail_merges_and_warns(tailed_list: Path, two_parts: list[str], started: list[bool]):
+    """The appended bullets do what TAIL says, so the comparisons above cover those cases."""
+    _, stderr = _run(["export", str(tailed_list)])
+    assert started == [True]
+    assert stderr.count("is the same paper as") >= 5
+    assert "highest version" in stderr
+    assert "same title as" in stderr
+    assert "is not in the venue catalogue" in stderr
+    assert re.search(r"\d+ duplicates merged", stderr)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--bib-encoding", "utf8", "--booktitle", "short"],
+        ["--year", "2099", "--year", "2024"],
+        ["--venue", "ICLR", "--venue", "arXiv"],
+        ["--key-format", "{venue}{year}:{hash}"],
+    ],
+    ids=["options", "years", "venues", "key-format"],
+)
+def test_helper_with_options(
+    options: list[str], tailed_list: Path, two_parts: list[str], started: list[bool], monkeypatch: pytest.MonkeyPatch
+):
+    arguments = ["export", str(tailed_list), *options]
+    helped = _run(arguments)
+    assert started == [True]
+    assert helped == _one_process(arguments, monkeypatch)
+
+
+def test_helper_with_sidecar(
+    tmp_path: Path, two_parts: list[str], started: list[bool], monkeypatch: pytest.MonkeyPatch
+):
+    """Records that the sidecar changes are new objects, which the helper gets whole."""
+    path = tmp_path / "papers.md"
+    path.write_text(_list_with_tail(seed=12), encoding="utf-8")
+    with monkeypatch.context() as patch:
+        patch.setattr(forking, "can_fork", lambda: False)
+        records = load(str(path)).records
+    sidecar = Sidecar()
+    for record in records[-40::7]:
+        sidecar.papers[paper_identity(record)] = SidecarEntry(
+            key=record.key, title=record.title, fields={"pages": FieldValue("11--19", "dblp")}
+        )
+    write_sidecar(str(tmp_path / "papers.meta.json"), sidecar)
+    arguments = ["export", str(path)]
+    helped = _run(arguments)
+    assert started == [True]
+    assert helped[0].count("pages = {11--19}") == len(sidecar.papers)
+    assert helped == _one_process(arguments, monkeypatch)
+
+
+def test_update_closes_helper(tmp_path: Path, tailed_list: Path, two_parts: list[str], started: list[bool]):
+    """--update keeps fields of the old file in this process: the reading child is not asked, and not left behind."""
+    output = tmp_path / "out.bib"
+    _run(["export", str(tailed_list), "-o", str(output)])
+    _run(["export", "--update", str(tailed_list), "-o", str(output)])
+    # The readers of the two exports; the writer of 600 papers does not fork (parts.FORK_MIN_RECORDS).
+    assert started == [True, False]
+    assert two_parts == ["ask"]
+    assert _no_children_left()
+
+
+def test_failing_export_closes_helper(tmp_path: Path, two_parts: list[str], started: list[bool]):
+    path = tmp_path / "papers.md"
+    path.write_text(_list_with_tail(seed=13) + "\n- [[code](https://github.com/a/b)]\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["export", "--strict", str(path), "-o", str(tmp_path / "out.bib")])
+    assert result.exit_code == 1
+    assert "nothing written because of --strict" in result.stderr
+    assert started == [True]
+    assert two_parts == []
+    assert _no_children_left()
+    assert not (tmp_path / "out.bib").exists()
+
+
+def test_failed_helper_part_written_here(
+    tailed_list: Path, two_parts: list[str], started: list[bool], monkeypatch: pytest.MonkeyPatch
+):
+    parent = os.getpid()
+    real_entries = parts._encoded_entries
+
+    def fail_in_child(*arguments: object) -> bytes:
+        if os.getpid() != parent:
+            raise RuntimeError("the helper fails")
+        return real_entries(*arguments)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parts, "_encoded_entries", fail_in_child)
+    arguments = ["export", "--to", "csl-json", str(tailed_list)]
+    helped = _run(arguments)
+    assert started == [True]
+    assert two_parts == ["ask"]
+    assert helped == _one_process(arguments, monkeypatch)
+
+
+def test_placed_records_round_trip(tailed_list: Path, monkeypatch: pytest.MonkeyPatch):
+    """encode_placed sends known records as references: the receiver rebuilds every field."""
+    monkeypatch.setattr(forking, "can_fork", lambda: False)
+    bibliography = load(str(tailed_list))
+    records = bibliography.records
+    middle = len(records) // 2
+    # The receiver's copies: the records as read, without keys and venues, in another order.
+    copies = [
+        model_codec.decode_records(model_codec.encode_records([record]), record.location.path)[0]
+        for record in records[middle:]
+    ]
+    for copy in copies:
+        copy.key, copy.venue_info = "", None
+    copies.reverse()
+    known = {id(record): len(copies) - 1 - offset for offset, record in enumerate(records[middle:])}
+    # One record the receiver does not hold.
+    del known[id(records[-3])]
+    encoded = model_codec.loads(model_codec.dumps(model_codec.encode_placed(records[middle:], known)))
+    decoded = model_codec.decode_placed(encoded, copies, str(tailed_list))
+    assert decoded == records[middle:]
+
+
+@pytest.mark.parametrize("name", ["bibtex", "csl-json"])
+def test_helper_without_own_records_closed(name: str, tailed_list: Path, two_parts: list[str]):
+    """A helper whose records are all filtered out is closed, and the writer works as without one."""
+    bibliography = load(str(tailed_list), follow=parts.entries_writer(get_exporter(name)))
+    assert bibliography.helper is not None
+    helper_records = {id(record) for record in bibliography.helper.records}
+    records = [record for record in bibliography.records if id(record) not in helper_records]
+    options = ExportOptions(source_name=str(tailed_list))
+    expected = io.StringIO()
+    write_records(get_exporter(name), records, options, expected)
+    out = io.StringIO()
+    parts.write_records_forked(get_exporter(name), records, options, out, helper=bibliography.helper)
+    bibliography.close()
+    assert out.getvalue() == expected.getvalue()
+    assert two_parts == []
+    assert _no_children_left()
+
+
+def test_helper_record_type(tailed_list: Path, two_parts: list[str]):
+    """The helper answers with what ``follow`` computed from its own records."""
+    bibliography = load(
+        str(tailed_list), follow=lambda records, request: request + b":" + str(len(records)).encode("ascii")
+    )
+    assert bibliography.helper is not None
+    count = len(bibliography.helper.records)
+    assert all(isinstance(record, Record) for record in bibliography.helper.records)
+    assert bibliography.helper.ask(b"count")
+    assert bibliography.helper.answer() == f"count:{count}".encode("ascii")
+    bibliography.close()
+    assert _no_children_left()
