@@ -169,3 +169,82 @@ def test_start_no_child_when_cores_busy(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(forking, "core_free", lambda: False)
     assert not forking.child_helps()
     assert forking.start(lambda: b"x") is None
+
+
+def _no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_follow_response_from_child_state() -> None:
+    state: dict[str, bytes] = {}
+
+    def compute() -> bytes:
+        state["computed"] = b"in the child"  # only the child's memory gets it
+        return b"first"
+
+    call = forking.start(compute, follow=lambda request: state["computed"] + b" " + request)
+    assert call is not None
+    assert call.result() == b"first"
+    assert call.ask(b"x" * (3 << 20))  # larger than a pipe buffer
+    response = call.result()
+    assert response is not None
+    assert response.startswith(b"in the child xxx")
+    assert len(response) == len(b"in the child ") + (3 << 20)
+    assert state == {}
+    assert _no_children_left()
+
+
+def test_follow_not_asked_then_cancelled() -> None:
+    call = forking.start(lambda: b"first", follow=lambda request: request)
+    assert call is not None
+    assert call.result() == b"first"
+    call.cancel()
+    assert _no_children_left()
+    assert call.result() is None
+
+
+def test_ask_before_first_result_refused() -> None:
+    call = forking.start(lambda: b"first", follow=lambda request: request)
+    assert call is not None
+    try:
+        with pytest.raises(RuntimeError, match="no request now"):
+            call.ask(b"too early")
+    finally:
+        call.cancel()
+    assert _no_children_left()
+
+
+def test_call_without_follow_takes_no_request() -> None:
+    call = forking.start(lambda: b"only")
+    assert call is not None
+    assert call.result() == b"only"
+    with pytest.raises(RuntimeError, match="no request now"):
+        call.ask(b"request")
+
+
+def test_failing_follow_gives_none() -> None:
+    def fail(request: bytes) -> bytes:
+        raise ValueError("in the child")
+
+    call = forking.start(lambda: b"first", follow=fail)
+    assert call is not None
+    assert call.result() == b"first"
+    assert call.ask(b"request")
+    assert call.result() is None
+    assert _no_children_left()
+
+
+def test_ask_a_child_that_is_gone() -> None:
+    call = forking.start(lambda: b"first", follow=lambda request: request)
+    assert call is not None
+    assert call.result() == b"first"
+    os.kill(call.pid, signal.SIGKILL)
+    time.sleep(0.05)
+    # A large request fills the pipe, so the write fails once the child is gone.
+    assert call.ask(b"x" * (1 << 20)) is False
+    assert call.result() is None
+    assert _no_children_left()

@@ -77,16 +77,43 @@ def _usable_cores() -> int:
 class ForkedCall:
     """A function running in a forked child; ``result`` waits for it and returns its bytes."""
 
-    def __init__(self, pid: int, reader: int) -> None:
+    def __init__(self, pid: int, reader: int, requests: int | None = None) -> None:
         self.pid = pid
         self._reader = reader
+        # The pipe to a child that waits for a request after its first result (see ``start``'s ``follow``).
+        self._requests = requests
+        self._first_read = False
         self._done = False
+
+    def ask(self, request: bytes) -> bool:
+        """Send ``request`` to the child's ``follow`` function; ``result`` then returns its response.
+
+        Call it after ``result`` has returned the child's first result: the child reads the request
+        only after its result is read. Returns False, after reaping the child, when the child is gone;
+        the caller then computes the response itself.
+        """
+        if self._requests is None or not self._first_read:
+            raise RuntimeError("the child takes no request now")
+        requests, self._requests = self._requests, None
+        try:
+            _write_message(requests, request)
+        except OSError as error:  # BrokenPipeError when the child has exited
+            logger.debug("cannot send the request to the child process: %s", error)
+            self.cancel()
+            return False
+        except BaseException:
+            self.cancel()
+            raise
+        finally:
+            os.close(requests)
+        return True
 
     def result(self) -> bytearray | None:
         """Return the bytes that the child's function returned; None when the child failed.
 
-        Reads the child's pipe to its end, then reaps the child. A failure is logged, not raised:
-        the caller computes the child's part itself. An exception while this process waits, such
+        Reads the child's message, then reaps the child, unless the child now waits for a request
+        (see ``ask``); after ``ask``, returns the response of the child's ``follow`` function. A failure
+        is logged, not raised: the caller computes the child's part itself. An exception while this process waits, such
         as the SystemExit of a termination signal, stops the child before it is raised.
         """
         if self._done:
@@ -96,6 +123,9 @@ class ForkedCall:
         except BaseException:
             self.cancel()
             raise
+        self._first_read = True
+        if data is not None and self._requests is not None:
+            return data  # the child now waits for ``ask``, or for ``cancel``
         status = self._close()
         # The length header distinguishes a complete message from a cut one, even when the exit status is
         # unknown because something else reaped the child (SIGCHLD ignored, or a handler of the host).
@@ -113,22 +143,7 @@ class ForkedCall:
 
     def _read(self) -> bytearray | None:
         """Read the child's message: its length in 8 bytes, then the bytes. None for a cut message."""
-        header = self._read_exactly(bytearray(_LENGTH.size))
-        if header is None:
-            return None
-        (length,) = _LENGTH.unpack(header)
-        # Read into one buffer of the final size, so that a large result is never held twice.
-        return self._read_exactly(bytearray(length))
-
-    def _read_exactly(self, buffer: bytearray) -> bytearray | None:
-        view = memoryview(buffer)
-        position = 0
-        while position < len(buffer):
-            count = os.readv(self._reader, [view[position : position + _CHUNK]])
-            if count == 0:
-                return None
-            position += count
-        return buffer
+        return _read_message(self._reader)
 
     def cancel(self) -> None:
         """Stop the child, if it still runs, and reap it; its result is dropped."""
@@ -139,9 +154,12 @@ class ForkedCall:
         self._close()
 
     def _close(self) -> int | None:
-        """Close the pipe and reap the child; return its exit status, None when it was reaped elsewhere."""
+        """Close the pipes and reap the child; return its exit status, None when it was reaped elsewhere."""
         self._done = True
         os.close(self._reader)
+        if self._requests is not None:
+            os.close(self._requests)
+            self._requests = None
         try:
             _, wait_status = os.waitpid(self.pid, 0)
         except ChildProcessError:
@@ -149,16 +167,22 @@ class ForkedCall:
         return os.waitstatus_to_exitcode(wait_status)
 
 
-def start(function: Callable[[], bytes]) -> ForkedCall | None:
+def start(function: Callable[[], bytes], follow: Callable[[bytes], bytes] | None = None) -> ForkedCall | None:
     """Run ``function`` in a forked child; None when this process cannot fork or no core is idle.
 
     The child writes the length and the returned bytes to a pipe and exits with status 0. When
     ``function`` raises, or the parent stops reading, the child exits with status 1 and writes
     nothing to stderr. ``function`` must not write to stdout or stderr: the parent owns them.
+
+    With ``follow``, the child stays after sending its result and waits for one request
+    (``ForkedCall.ask``), calls ``follow`` with it and sends the response. It keeps what ``function``
+    computed in its own memory, so the response can build on it. It exits without a response when
+    the parent cancels the call or exits.
     """
     if not child_helps():
         return None
     reader, writer = os.pipe()
+    request_reader, request_writer = os.pipe() if follow is not None else (-1, -1)
     # Objects that exist now are never collected in the child, so its collector leaves their
     # memory pages shared with the parent instead of touching every one of them. A host that has
     # frozen objects itself manages freezing, and unfreeze would undo its work.
@@ -170,8 +194,9 @@ def start(function: Callable[[], bytes]) -> ForkedCall | None:
     except OSError as error:
         if freeze:
             gc.unfreeze()
-        os.close(reader)
-        os.close(writer)
+        for descriptor in (reader, writer, request_reader, request_writer):
+            if descriptor >= 0:
+                os.close(descriptor)
         logger.debug("cannot fork: %s", error)
         return None
     if pid == 0:  # the child
@@ -181,13 +206,14 @@ def start(function: Callable[[], bytes]) -> ForkedCall | None:
         status = _FAILED
         try:
             os.close(reader)
+            if follow is not None:
+                os.close(request_writer)
             logging.disable(logging.CRITICAL)
-            result = function()
-            # Eight bytes, less than PIPE_BUF, are written whole.
-            os.write(writer, _LENGTH.pack(len(result)))
-            data = memoryview(result)
-            while data:
-                data = data[os.write(writer, data[:_CHUNK]) :]
+            _write_message(writer, function())
+            if follow is not None:
+                request = _read_message(request_reader)
+                if request is not None:
+                    _write_message(writer, follow(request))
             status = 0
         except BaseException:  # the child must never unwind into the parent's frames
             status = _FAILED
@@ -196,4 +222,37 @@ def start(function: Callable[[], bytes]) -> ForkedCall | None:
     if freeze:
         gc.unfreeze()
     os.close(writer)
-    return ForkedCall(pid, reader)
+    if follow is None:
+        return ForkedCall(pid, reader)
+    os.close(request_reader)
+    return ForkedCall(pid, reader, request_writer)
+
+
+def _write_message(descriptor: int, message: bytes) -> None:
+    """Write the length of ``message`` in eight bytes, then ``message``."""
+    # Eight bytes, less than PIPE_BUF, are written whole.
+    os.write(descriptor, _LENGTH.pack(len(message)))
+    data = memoryview(message)
+    while data:
+        data = data[os.write(descriptor, data[:_CHUNK]) :]
+
+
+def _read_message(descriptor: int) -> bytearray | None:
+    """Read a message of ``_write_message``; None when the pipe ends before the message does."""
+    header = _read_exactly(descriptor, bytearray(_LENGTH.size))
+    if header is None:
+        return None
+    (length,) = _LENGTH.unpack(header)
+    # Read into one buffer of the final size, so that a large message is never held twice.
+    return _read_exactly(descriptor, bytearray(length))
+
+
+def _read_exactly(descriptor: int, buffer: bytearray) -> bytearray | None:
+    view = memoryview(buffer)
+    position = 0
+    while position < len(buffer):
+        count = os.readv(descriptor, [view[position : position + _CHUNK]])
+        if count == 0:
+            return None
+        position += count
+    return buffer
