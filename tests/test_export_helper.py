@@ -22,9 +22,9 @@ from test_export_parts import _generate
 
 pytestmark = pytest.mark.skipif(not forking.can_fork(), reason="a helper process needs Linux and two cores")
 
-# Bullets appended after the generated papers, in the child's part: papers listed again (merged into the
-# parent's part or into one another), a title shared by two papers, a preprint that a later venue publishes
-# and a venue missing from the catalogue.
+# Bullets appended after the generated papers, so in the child's part. Papers are listed again, and merged
+# into papers of the parent's part or into one another. Two papers share a title, a later venue publishes a
+# preprint, and one venue is missing from the catalogue.
 TAIL = """
 ## ICLR-2099
 
@@ -63,15 +63,15 @@ def two_parts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Read the generated list in two parts whatever the machine's load; return the requests sent to helpers."""
     monkeypatch.setattr(markdown_list, "PARALLEL_MIN_LINES", 0)
     monkeypatch.setattr(forking, "core_free", lambda: True)
-    asked: list[str] = []
+    requests: list[str] = []
     real_ask = forking.ForkedCall.ask
 
     def counting_ask(call: forking.ForkedCall, request: bytes) -> bool:
-        asked.append("ask")
+        requests.append("ask")
         return real_ask(call, request)
 
     monkeypatch.setattr(forking.ForkedCall, "ask", counting_ask)
-    return asked
+    return requests
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def test_helper_writes_same_export(
 
 
 def test_tail_merges_and_warns(tailed_list: Path, two_parts: list[str], started: list[bool]):
-    """The appended bullets do what TAIL says, so the comparisons above cover those cases."""
+    """The appended bullets give the merges and warnings of TAIL, so the comparisons above cover those cases."""
     _, stderr = _run(["export", str(tailed_list)])
     assert started == [True]
     assert stderr.count("is the same paper as") >= 5
@@ -259,8 +259,8 @@ def test_helper_without_own_records_closed(name: str, tailed_list: Path, two_par
     assert _no_children_left()
 
 
-def test_helper_record_type(tailed_list: Path, two_parts: list[str]):
-    """The helper answers with what ``follow`` computed from its own records."""
+def test_helper_response_from_records(tailed_list: Path, two_parts: list[str]):
+    """The helper's response is what ``follow`` computed from its own records."""
     bibliography = load(
         str(tailed_list), follow=lambda records, request: request + b":" + str(len(records)).encode("ascii")
     )
@@ -268,6 +268,6 @@ def test_helper_record_type(tailed_list: Path, two_parts: list[str]):
     count = len(bibliography.helper.records)
     assert all(isinstance(record, Record) for record in bibliography.helper.records)
     assert bibliography.helper.ask(b"count")
-    assert bibliography.helper.answer() == f"count:{count}".encode("ascii")
+    assert bibliography.helper.response() == f"count:{count}".encode("ascii")
     bibliography.close()
     assert _no_children_left()

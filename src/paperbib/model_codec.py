@@ -116,6 +116,55 @@ def decode_records(rows: Sequence[tuple[Any, ...]], path: str) -> list[Record]:
     return records
 
 
+def encode_placed(records: Sequence[Record], known: dict[int, int]) -> tuple[Any, ...]:
+    """Return ``records`` for a receiver that has copies of some of them as they were read.
+
+    ``known`` maps ``id(record)`` to the index of the receiver's copy. Such a record is sent as its
+    index, key and venue, the only fields that the steps change in place (see ``decode_placed``);
+    any other record, a merged one for example, is sent whole. Venues are sent once each.
+    """
+    venues: list[tuple[Any, ...]] = []
+    venue_numbers: dict[int, int] = {}
+    rows: list[Any] = []
+    append = rows.append
+    for record in records:
+        index = known.get(id(record))
+        if index is None:
+            append(_encode_record(record))
+            continue
+        info = record.venue_info
+        number = -1
+        if info is not None:
+            number = venue_numbers.get(id(info), -1)
+            if number < 0:
+                number = venue_numbers[id(info)] = len(venues)
+                venues.append(tuple(getattr(info, name) for name in _VENUE_FIELDS))
+        append((index, record.key, number))
+    return tuple(venues), tuple(rows)
+
+
+def decode_placed(encoded: tuple[Any, ...], copies: Sequence[Record], path: str) -> list[Record]:
+    """Rebuild the records of ``encode_placed`` from the receiver's ``copies``.
+
+    Records sent whole were read from ``path``. The copies are changed in place: they get the
+    sender's keys and venues.
+    """
+    venue_rows, rows = encoded
+    venues = [VenueInfo(*row) for row in venue_rows]
+    records: list[Record] = []
+    append = records.append
+    for row in rows:
+        if len(row) != 3:
+            append(decode_records((row,), path)[0])
+            continue
+        index, key, number = row
+        record = copies[index]
+        record.key = key
+        record.venue_info = venues[number] if number >= 0 else None
+        append(record)
+    return records
+
+
 def encode_diagnostics(diagnostics: Sequence[Diagnostic]) -> tuple[Any, ...]:
     """Return ``diagnostics`` as tuples. Unlike records, they keep their file names, which may differ."""
     return tuple(

@@ -1,8 +1,8 @@
 """A forked child that read the last part of a long list and keeps its records for one more job.
 
-The reader starts it (``read_markdown``'s ``follow``) and the caller sends it one request, for
-example to write the entries of those records: the child owns them in its own memory, where this
-process would first have to copy every memory page it touches after a new fork.
+The reader starts it (``read_markdown``'s ``follow``), and the caller sends it one request, for
+example to write the entries of those records. The child has them in its own memory. A child
+forked later would share this process's memory pages, and copy each page that it touches.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ class PartHelper:
         """Send the child its one request; False when the child is gone."""
         return self.call.ask(request)
 
-    def answer(self) -> bytearray | None:
-        """Wait for the answer to ``ask``; None when the child failed."""
+    def response(self) -> bytearray | None:
+        """Wait for the response to ``ask``; None when the child failed."""
         return self.call.result()
 
     def close(self) -> None:
-        """Stop the child unless it has answered; a helper that is not needed must be closed."""
+        """Stop the child unless it has sent its response. A helper that is not needed must be closed."""
         self.call.cancel()

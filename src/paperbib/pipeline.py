@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from paperbib.diagnostics import Diagnostic
 from paperbib.errors import InputError
 from paperbib.model import Record
-from paperbib.reader.markdown_list import read_markdown
+from paperbib.part_helper import PartHelper
+from paperbib.reader.markdown_list import ReadResult, read_markdown
 from paperbib.source import read_source
 from paperbib.steps.dedupe import dedupe
 from paperbib.steps.identify import identify
@@ -28,10 +30,18 @@ class Bibliography:
     records: list[Record] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     source_name: str = ""
+    # The child that read the last part of a long list, kept when ``load`` was given ``follow``.
+    helper: PartHelper | None = None
 
     @property
     def skipped(self) -> list[Diagnostic]:
         return [diagnostic for diagnostic in self.diagnostics if diagnostic.skipped]
+
+    def close(self) -> None:
+        """Stop the helper, if there is one and it has not sent its response."""
+        if self.helper is not None:
+            self.helper.close()
+            self.helper = None
 
 
 def load(
@@ -40,11 +50,14 @@ def load(
     catalogue: Catalogue | None = None,
     sidecar: bool = True,
     key_format: KeyFormat | None = None,
+    follow: Callable[[list[Record], bytes], bytes] | None = None,
 ) -> Bibliography:
     """Read ``path`` and run every step. Raises InputError for unreadable or empty input.
 
     Input without papers is not an error here, so that callers can report skipped lines first.
     With ``sidecar``, the fields that ``paperbib enrich`` stored beside ``path`` are merged in last.
+    ``follow`` keeps the child that read the last part of a long list as ``Bibliography.helper``
+    (see ``read_markdown``); the caller closes the bibliography then.
     """
     source = read_source(path, encoding)
     if not source.text or source.text.isspace():
@@ -52,11 +65,29 @@ def load(
     name = source.name
     # Identifiers and title facts depend on each record alone, so the reader computes them for the part
     # it reads, in a forked child for the second part of a long list.
-    result = read_markdown(source, prepare=_prepare)
-    if not result.records and source.looks_binary:
-        raise InputError(f"{name}: no papers found; the file contains NUL bytes, so it looks binary, not like Markdown")
-    # Free the decoded text (up to four bytes per character) before the steps allocate their copies.
-    del source
+    result = read_markdown(source, prepare=_prepare, follow=follow)
+    try:
+        if not result.records and source.looks_binary:
+            raise InputError(
+                f"{name}: no papers found; the file contains NUL bytes, so it looks binary, not like Markdown"
+            )
+        # Free the decoded text (up to four bytes per character) before the steps allocate their copies.
+        del source
+        return _finish_loading(result, name, path, catalogue, sidecar, key_format)
+    except BaseException:
+        if result.helper is not None:
+            result.helper.close()
+        raise
+
+
+def _finish_loading(
+    result: ReadResult,
+    name: str,
+    path: str,
+    catalogue: Catalogue | None,
+    sidecar: bool,
+    key_format: KeyFormat | None,
+) -> Bibliography:
     logger.debug("read %d records from %s", len(result.records), name)
     # The records of this reader belong to no one else, so the steps need not copy them.
     titles = TitleFacts()
@@ -66,6 +97,7 @@ def load(
         result.records, result.diagnostics, catalogue, key_format, copy=False, identified=True, titles=titles
     )
     bibliography.source_name = name
+    bibliography.helper = result.helper
     if sidecar:
         records, findings = apply_sidecar(bibliography.records, sidecar_path(path))
         bibliography.records = records

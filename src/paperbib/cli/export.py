@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import closing
 from typing import TYPE_CHECKING
 
 import click
@@ -147,7 +148,7 @@ def export(
     skipped under --strict; 2 on a usage error; 141 when stdout is a broken pipe, with no message.
     """
     from paperbib.exporters import ExportOptions, available, get_exporter
-    from paperbib.exporters.parts import write_records_forked
+    from paperbib.exporters.parts import can_write_in_parts, entries_writer, write_records_forked
     from paperbib.gc_pause import paused_gc
     from paperbib.pipeline import load
 
@@ -164,43 +165,50 @@ def export(
     check_not_input(input_path, output)
     _check_update_options(exporter, output, update, rename_keys, key_map)
     update_report = None
-    with reported_errors(), paused_gc():
-        bibliography = load(input_path, encoding=encoding, key_format=key_format)
-        print_diagnostics(bibliography.diagnostics, quiet)
-        skipped = len(bibliography.skipped)
-        if not bibliography.records:
-            lines = plural(skipped, "line")
-            raise click.ClickException(f"{bibliography.source_name}: no papers found ({lines} skipped)")
-        if strict and skipped:
-            raise click.ClickException(f"{plural(skipped, 'line')} skipped; nothing written because of --strict")
-        records = select_records(bibliography, venues, years)
-        kept_fields = {}
-        if update and output:
-            from paperbib.steps.update import update_from_file
+    # The child that reads the last part of a long list also writes its entries. With --update it does
+    # not, because the fields kept from the old file stay in this process.
+    follow = entries_writer(exporter) if can_write_in_parts(exporter) and not update else None
+    # The command ends after the block, so the collector need not walk the objects made in it.
+    with reported_errors(), paused_gc(freeze=True):
+        bibliography = load(input_path, encoding=encoding, key_format=key_format, follow=follow)
+        # Closing stops the child if it was not asked to write.
+        with closing(bibliography):
+            print_diagnostics(bibliography.diagnostics, quiet)
+            skipped = len(bibliography.skipped)
+            if not bibliography.records:
+                lines = plural(skipped, "line")
+                raise click.ClickException(f"{bibliography.source_name}: no papers found ({lines} skipped)")
+            if strict and skipped:
+                raise click.ClickException(f"{plural(skipped, 'line')} skipped; nothing written because of --strict")
+            records = select_records(bibliography, venues, years)
+            kept_fields = {}
+            if update and output:
+                from paperbib.steps.update import update_from_file
 
-            update_result = update_from_file(records, output, rename=rename_keys)
-            records, kept_fields, update_report = update_result.records, update_result.kept_fields, update_result.report
-        options = ExportOptions(
-            source_name=bibliography.source_name,
-            bib_encoding=bib_encoding,
-            booktitle=booktitle,
-            kept_fields=kept_fields,
-        )
-        if key_map:
-            from paperbib.atomic import check_destination
-
-            check_destination(key_map)
-        with open_output(output) as stream:
-            diagnostics = write_records_forked(exporter, records, options, stream)
-            stream.flush()
-            # Inside the block, so that a failed rename of the file is reported after the findings.
-            print_diagnostics(diagnostics, quiet)
-        if update_report is not None:
-            for line in update_report.lines():
-                click.echo(line, err=True)
-            click.echo(update_report.summary(), err=True)
+                update_result = update_from_file(records, output, rename=rename_keys)
+                records, kept_fields = update_result.records, update_result.kept_fields
+                update_report = update_result.report
+            options = ExportOptions(
+                source_name=bibliography.source_name,
+                bib_encoding=bib_encoding,
+                booktitle=booktitle,
+                kept_fields=kept_fields,
+            )
             if key_map:
-                write_output(update_report.key_map(), key_map)
+                from paperbib.atomic import check_destination
+
+                check_destination(key_map)
+            with open_output(output) as stream:
+                diagnostics = write_records_forked(exporter, records, options, stream, helper=bibliography.helper)
+                stream.flush()
+                # Inside the block, so that a failed rename of the file is reported after the findings.
+                print_diagnostics(diagnostics, quiet)
+            if update_report is not None:
+                for line in update_report.lines():
+                    click.echo(line, err=True)
+                click.echo(update_report.summary(), err=True)
+                if key_map:
+                    write_output(update_report.key_map(), key_map)
     destination = f" to {output}" if output and output != "-" else ""
     filtered = len(bibliography.records) - len(records)
     merged = sum(len(record.duplicates) for record in bibliography.records)

@@ -11,9 +11,11 @@ half itself, so a failed child costs time, never entries.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import logging
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import cast
 
 from paperbib import forking, model_codec
 from paperbib.diagnostics import Diagnostic
@@ -26,6 +28,7 @@ from paperbib.exporters.base import (
     write_records,
 )
 from paperbib.model import Record
+from paperbib.part_helper import PartHelper
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +43,9 @@ FORK_MIN_RECORDS = 4000
 # child its text and its copied memory pages, so rounds bound the memory that a large list takes.
 ROUND_MAX_RECORDS = 20_000
 
+# The share of the entries, in thousandths, that a helper (see _write_with_helper) writes at least.
+HELPER_SHARE_PERMILLE = 475
+
 # The child's message: the length of the encoded diagnostics (model_codec), those, then the UTF-8 text.
 _LENGTH = struct.Struct("!Q")
 
@@ -50,15 +56,25 @@ def can_write_in_parts(exporter: object) -> bool:
 
 
 def write_records_forked(
-    exporter: Exporter, records: Sequence[Record], options: ExportOptions, out: TextOutput
+    exporter: Exporter,
+    records: Sequence[Record],
+    options: ExportOptions,
+    out: TextOutput,
+    helper: PartHelper | None = None,
 ) -> list[Diagnostic]:
     """Write what :func:`write_records` writes, with the second half of a large list written by a child.
 
-    Exporters without the :class:`PartedExporter` methods, lists of fewer than FORK_MIN_RECORDS
-    records, processes that cannot fork and moments when no core is idle (see
+    ``helper`` is the child that read the last part of the list (see :func:`entries_writer`); when
+    it is given and the exporter writes in parts, it writes the entries from its first record on.
+    Otherwise exporters without the :class:`PartedExporter` methods, lists of fewer than
+    FORK_MIN_RECORDS records, processes that cannot fork and moments when no core is idle (see
     :func:`paperbib.forking.child_helps`) are written in this process alone. Lists of more than
     ROUND_MAX_RECORDS records are written in rounds of about equal size, each with a child of its own.
     """
+    if helper is not None:
+        written = _write_with_helper(exporter, records, options, out, helper)
+        if written is not None:
+            return written
     count = len(records)
     if count < FORK_MIN_RECORDS or not can_write_in_parts(exporter) or not forking.child_helps():
         return write_records(exporter, records, options, out)
@@ -70,6 +86,76 @@ def write_records_forked(
         start = count * index // rounds
         stop = count * (index + 1) // rounds
         diagnostics += _write_round(parted, records, start, stop, options, out)
+    parted.write_tail(records, options, out)
+    return diagnostics
+
+
+def entries_writer(exporter: Exporter) -> Callable[[list[Record], bytes], bytes]:
+    """Return the ``follow`` function (see ``paperbib.pipeline.load``) with which a reading child writes entries.
+
+    The child gets the request of :func:`write_records_forked`: the options, the position of its
+    first entry and the records from there on, most of them as references to its own records
+    (``model_codec.encode_placed``). Its response is the diagnostics and the text of those entries.
+    """
+
+    def write(copies: list[Record], request: bytes) -> bytes:
+        fields, start, path, placed = model_codec.loads(request)
+        tail = model_codec.decode_placed(placed, copies, path)
+        # write_entries takes positions in the whole list; the records before ``start`` are not used.
+        records = cast("list[Record]", [None] * start) + tail
+        return _encoded_entries(cast(PartedExporter, exporter), records, start, len(records), ExportOptions(**fields))
+
+    return write
+
+
+def _write_with_helper(
+    exporter: Exporter, records: Sequence[Record], options: ExportOptions, out: TextOutput, helper: PartHelper
+) -> list[Diagnostic] | None:
+    """Write ``records`` with ``helper`` writing the entries from its first record on; None, without
+    writing anything, when the helper cannot: the caller writes them then.
+
+    Options with fields kept from an earlier file are not sent: those maps can be large.
+    """
+    known = {id(record): index for index, record in enumerate(helper.records)}
+    start = next((position for position, record in enumerate(records) if id(record) in known), len(records))
+    if start < len(records):
+        # The helper read fewer papers than this process, which also decodes them and runs the steps, so it
+        # also writes some of this process's records, sent whole, up to HELPER_SHARE of them.
+        start = min(start, max(0, len(records) - len(records) * HELPER_SHARE_PERMILLE // 1000))
+    path = records[start].location.path if start < len(records) else ""
+    if (
+        not can_write_in_parts(exporter)
+        or options.kept_fields
+        or start == len(records)
+        or any(record.location.path != path for record in records[start:] if id(record) not in known)
+    ):
+        helper.close()
+        return None
+    fields = {item.name: getattr(options, item.name) for item in dataclasses.fields(options)}
+    del fields["kept_fields"]
+    try:
+        request = model_codec.dumps((fields, start, path, model_codec.encode_placed(records[start:], known)))
+    except ValueError:  # an option that marshal cannot write
+        helper.close()
+        return None
+    if not helper.ask(request):
+        return None
+    parted: PartedExporter = exporter  # type: ignore[assignment]
+    try:
+        parted.write_head(records, options, out)
+        diagnostics = parted.write_entries(records, 0, start, options, out)
+    except BaseException:
+        helper.close()
+        raise
+    message = helper.response()
+    if message is None:
+        # forking logs the child's exit status; an ExportError of the helper's part is raised here.
+        logger.debug("writing records %d to %d in this process", start, len(records))
+        diagnostics += parted.write_entries(records, start, len(records), options, out)
+    else:
+        child_diagnostics, text = _decode(message)
+        diagnostics += child_diagnostics
+        _write_utf8(out, text)
     parted.write_tail(records, options, out)
     return diagnostics
 

@@ -22,6 +22,7 @@ from paperbib.diagnostics import Code, Diagnostic, Severity
 from paperbib.identifiers import arxiv_id_in_url, arxiv_year, is_valid_arxiv_id
 from paperbib.messages import quote, shorten
 from paperbib.model import Link, Location, Record
+from paperbib.part_helper import PartHelper
 from paperbib.reader.authors import looks_like_authors, parse_authors
 from paperbib.reader.entries import Entry, arxiv_id_of, parse_entry, preclean
 from paperbib.reader.headings import HeadingContext, heading_text, parse_heading
@@ -139,6 +140,8 @@ class ReadResult:
     roles: list[LineRole] = field(default_factory=list)  # roles[i] is the role of line i + 1
     headings: list[HeadingInfo] = field(default_factory=list)
     prepared: list[Any] = field(default_factory=list)  # what ``prepare`` returned for each part, in order
+    # The child that read the last part, when ``read_markdown`` was given ``follow``; the caller closes it.
+    helper: PartHelper | None = None
 
     @property
     def skipped(self) -> list[Diagnostic]:
@@ -168,6 +171,7 @@ def read_markdown(
     catalogue: Catalogue | None = None,
     fast_path: bool = True,
     prepare: Callable[[list[Record]], object] | None = None,
+    follow: Callable[[list[Record], bytes], bytes] | None = None,
 ) -> ReadResult:
     """Read every paper of ``source``; fenced code and HTML comments are not read.
 
@@ -176,8 +180,13 @@ def read_markdown(
     at a time and in a forked child, so it must change the records only and depend on nothing else.
     What it returns, unless None, is added to ``ReadResult.prepared``; ``marshal`` must be able to
     write it.
+
+    With ``follow``, a forked child that read the last part of a long list stays, and
+    ``ReadResult.helper`` holds it: one request sent with ``PartHelper.ask`` calls
+    ``follow(records, request)`` in the child, with the child's own records of its part, and
+    ``PartHelper.response`` returns what it returned. The caller closes the helper.
     """
-    return _Reader(source, catalogue or default_catalogue(), fast_path, prepare).read()
+    return _Reader(source, catalogue or default_catalogue(), fast_path, prepare, follow).read()
 
 
 class _Reader:
@@ -187,11 +196,13 @@ class _Reader:
         catalogue: Catalogue,
         fast_path: bool = True,
         prepare: Callable[[list[Record]], object] | None = None,
+        follow: Callable[[list[Record], bytes], bytes] | None = None,
     ) -> None:
         self.source = source
         self.catalogue = catalogue
         self.fast_path = fast_path
         self.prepare = prepare
+        self.follow = follow
         self.lines = source.lines()
         self.result = ReadResult(roles=[LineRole.BLANK] * len(self.lines))
         has_control_characters = ANY_CONTROL_CHARACTER.search(source.text) is not None
@@ -286,7 +297,10 @@ class _Reader:
         split = self._split_line()
         # NOTE: two processes need more memory than one: 312 MB against 276 MB for 100,000 generated
         # papers, so an export that just fits a memory limit in one process can fail with MemoryError.
-        call = forking.start(partial(self._read_second_part, split)) if split is not None else None
+        call = None
+        if split is not None:
+            follow = None if self.follow is None else partial(self._respond, self.follow)
+            call = forking.start(partial(self._read_second_part, split), follow)
         try:
             state = self._read_lines(_LineState(0), split if call is not None else None)
             records = self.result.records
@@ -294,12 +308,14 @@ class _Reader:
             settled = len(records) - (self.open is not None and bool(records) and records[-1] is self.open.record)
             finished = self._finish_part(records[:settled])
             if call is not None:
-                data, call = call.result(), None
+                data = call.result()
                 second_part = None if data is None else model_codec.loads(data)
                 del data  # about 450 bytes a record of the child, no longer needed once loaded
                 if second_part is not None and self._fits(second_part, state):
                     finished += self._finish_part(records[settled:])
-                    self._take_second_part(second_part, state, finished)
+                    copies = self._take_second_part(second_part, state, finished)
+                    if self.follow is not None:
+                        self.result.helper, call = PartHelper(call, copies), None
                     return self.result
                 # Read the rest here after all, and keep the diagnostics of the lines before those of _finish.
                 self._read_lines(state, None)
@@ -463,6 +479,10 @@ class _Reader:
             )
         )
 
+    def _respond(self, follow: Callable[[list[Record], bytes], bytes], request: bytes) -> bytes:
+        """Return the response to the parent's request, in the forked child after its part is sent."""
+        return follow(self.result.records, request)
+
     def _fits(self, second_part: tuple[Any, ...], state: _LineState) -> bool:
         """Return True when the child started at the line where this process stopped, with the same open sections."""
         if second_part[0] == self._signature(state):
@@ -470,8 +490,10 @@ class _Reader:
         logger.debug("the child read from line %d with other open sections; reading on here", state.number + 1)
         return False
 
-    def _take_second_part(self, second_part: tuple[Any, ...], state: _LineState, finished: list[Diagnostic]) -> None:
-        """Add the child's part, which ``_fits``, to this process's part.
+    def _take_second_part(
+        self, second_part: tuple[Any, ...], state: _LineState, finished: list[Diagnostic]
+    ) -> list[Record]:
+        """Add the child's part, which ``_fits``, to this process's part; return this process's copies of its records.
 
         The result equals that of one process: diagnostics of the lines in line order, then those of
         ``_finish`` in record order. ``finished`` are the ``_finish`` diagnostics of this process's part.
@@ -482,7 +504,8 @@ class _Reader:
         diagnostics.extend(model_codec.decode_diagnostics(from_lines))
         diagnostics.extend(finished)
         diagnostics.extend(model_codec.decode_diagnostics(from_finish))
-        self.result.records.extend(model_codec.decode_records(records, path))
+        copies = model_codec.decode_records(records, path)
+        self.result.records.extend(copies)
         self.result.roles[state.number :] = [_ROLES[number] for number in roles]
         headings = self.result.headings
         for info, (papers, content) in zip(headings, counts, strict=True):
@@ -493,6 +516,7 @@ class _Reader:
             for line, level, text, papers, content in new_headings
         )
         self.result.prepared.extend(prepared)
+        return copies
 
     def _signature(self, state: _LineState) -> tuple[object, ...]:
         """Return what reading on from ``state`` depends on besides the lines: open sections, code block, comment."""
