@@ -40,7 +40,7 @@ from paperbib.reader.sections import (
 from paperbib.reader.tables import TableHeader, is_delimiter_row, parse_header, parse_row, split_row
 from paperbib.reader.venue_text import is_venue_like, names_venue_kind, parse_venue_text
 from paperbib.source import Source
-from paperbib.text import ANY_CONTROL_CHARACTER, remove_control_characters, remove_emphasis
+from paperbib.text import remove_control_characters, remove_emphasis
 from paperbib.urls import is_valid_url
 from paperbib.venues import Catalogue, default_catalogue
 
@@ -205,7 +205,7 @@ class _Reader:
         self.follow = follow
         self.lines = source.lines()
         self.result = ReadResult(roles=[LineRole.BLANK] * len(self.lines))
-        has_control_characters = ANY_CONTROL_CHARACTER.search(source.text) is not None
+        has_control_characters = source.has_control_characters()
         if has_control_characters:
             self._remove_control_characters()
         self.stack: list[_Section] = []
