@@ -15,16 +15,20 @@ from paperbib import forking, model_codec
 from paperbib.cli import main
 from paperbib.enrich.sidecar import FieldValue, Sidecar, SidecarEntry, paper_identity, write_sidecar
 from paperbib.exporters import BUILT_IN, ExportOptions, get_exporter, parts, write_records
+from paperbib.exporters.ahead import AheadEntries
 from paperbib.model import Record
 from paperbib.pipeline import load
 from paperbib.reader import markdown_list
+from paperbib.steps.keys import first_key
+from paperbib.venues import default_catalogue
 from test_export_parts import _generate
 
 pytestmark = pytest.mark.skipif(not forking.can_fork(), reason="a helper process needs Linux and two cores")
 
 # Bullets appended after the generated papers, so in the child's part. Papers are listed again, and merged
-# into papers of the parent's part or into one another. Two papers share a title, a later venue publishes a
-# preprint, and one venue is missing from the catalogue.
+# into papers of the parent's part or into one another. Two papers share a title, two more the first words
+# of their titles and so their first keys, a later venue publishes a preprint, and one venue is missing
+# from the catalogue.
 TAIL = """
 ## ICLR-2099
 
@@ -33,6 +37,9 @@ TAIL = """
 - A Paper Listed Twice in the Tail [[paper](https://example.org/twice)] [[arxiv](https://arxiv.org/abs/2401.54321v3)]
 - Same Title, Other Paper [[paper](https://example.org/first)]
 - Same Title, Other Paper [[paper](https://example.org/second)]
+
+- Efficient Sparse Attention for Vision [[paper](https://example.org/vision)]
+- Efficient Sparse Attention for Language [[paper](https://example.org/language)]
 
 ## Workshop on Unlisted Venues 2099
 
@@ -66,9 +73,9 @@ def two_parts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     requests: list[str] = []
     real_ask = forking.ForkedCall.ask
 
-    def counting_ask(call: forking.ForkedCall, request: bytes) -> bool:
+    def counting_ask(call: forking.ForkedCall, request: bytes) -> None:
         requests.append("ask")
-        return real_ask(call, request)
+        real_ask(call, request)
 
     monkeypatch.setattr(forking.ForkedCall, "ask", counting_ask)
     return requests
@@ -165,7 +172,8 @@ def test_helper_with_sidecar(
         patch.setattr(forking, "can_fork", lambda: False)
         records = load(str(path)).records
     sidecar = Sidecar()
-    for record in records[-40::7]:
+    # Papers with an arXiv ID, whose identity no other paper shares, so that the sidecar applies to each.
+    for record in [record for record in records[-60:] if record.ids.arxiv][:6]:
         sidecar.papers[paper_identity(record)] = SidecarEntry(
             key=record.key, title=record.title, fields={"pages": FieldValue("11--19", "dblp")}
         )
@@ -262,12 +270,57 @@ def test_helper_without_own_records_closed(name: str, tailed_list: Path, two_par
 def test_helper_response_from_records(tailed_list: Path, two_parts: list[str]):
     """The helper's response is what ``follow`` computed from its own records."""
     bibliography = load(
-        str(tailed_list), follow=lambda records, request: request + b":" + str(len(records)).encode("ascii")
+        str(tailed_list),
+        follow=lambda records, prepared: lambda request: request + b":" + str(len(records)).encode("ascii"),
     )
     assert bibliography.helper is not None
     count = len(bibliography.helper.records)
     assert all(isinstance(record, Record) for record in bibliography.helper.records)
-    assert bibliography.helper.ask(b"count")
+    bibliography.helper.ask(b"count")
     assert bibliography.helper.response() == f"count:{count}".encode("ascii")
     bibliography.close()
     assert _no_children_left()
+
+
+@pytest.mark.parametrize("name", ["bibtex", "csl-json"])
+def test_helper_with_other_likely_options(
+    name: str, tailed_list: Path, two_parts: list[str], monkeypatch: pytest.MonkeyPatch
+):
+    """Entries written ahead with options that the export does not use are written again."""
+    likely = ExportOptions(source_name=str(tailed_list), bib_encoding="utf8", booktitle="short")
+    bibliography = load(str(tailed_list), follow=parts.entries_writer(get_exporter(name), likely))
+    options = ExportOptions(source_name=str(tailed_list))
+    out = io.StringIO()
+    diagnostics = parts.write_records_forked(
+        get_exporter(name), bibliography.records, options, out, helper=bibliography.helper
+    )
+    bibliography.close()
+    assert two_parts == ["ask"]
+    expected = io.StringIO()
+    assert diagnostics == write_records(get_exporter(name), bibliography.records, options, expected)
+    assert out.getvalue() == expected.getvalue()
+
+
+@pytest.mark.parametrize("name", ["bibtex", "biblatex", "csl-json", "ris"])
+def test_ahead_entries_used_where_keys_hold(name: str, tailed_list: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(forking, "can_fork", lambda: False)
+    records = load(str(tailed_list)).records
+    start = len(records) // 2
+    # The helper's copies as read: no key and no venue yet.
+    copies = model_codec.decode_records(model_codec.encode_records(records[start:]), str(tailed_list))
+    for copy in copies:
+        copy.key, copy.venue_info = "", None
+    exporter = get_exporter(name)
+    options = ExportOptions(source_name=str(tailed_list))
+    ahead = AheadEntries.write(exporter, options, copies, default_catalogue(), None)
+    # Then the copies get the final keys and venues, as decode_placed gives them.
+    for copy, record in zip(copies, records[start:], strict=True):
+        copy.key, copy.venue_info = record.key, record.venue_info
+    out = io.StringIO()
+    diagnostics = ahead.write_entries([*records[:start], *copies], start, len(records), options, out)
+    expected = io.StringIO()
+    assert diagnostics == exporter.write_entries(records, start, len(records), options, expected)
+    assert out.getvalue() == expected.getvalue()
+    first_keys_kept = sum(first_key(record) == record.key for record in records[start:])
+    assert ahead.used == first_keys_kept
+    assert 0 < ahead.used < len(copies)  # the two papers of TAIL with the same first key are written again

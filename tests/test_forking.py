@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import select
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -186,10 +187,10 @@ def test_follow_response_from_child_state() -> None:
         state["computed"] = b"in the child"  # only the child's memory gets it
         return b"first"
 
-    call = forking.start(compute, follow=lambda request: state["computed"] + b" " + request)
+    call = forking.start(compute, follow=lambda: lambda request: state["computed"] + b" " + request)
     assert call is not None
     assert call.result() == b"first"
-    assert call.ask(b"x" * (3 << 20))  # larger than a pipe buffer
+    call.ask(b"x" * (3 << 20))  # larger than a pipe buffer
     response = call.result()
     assert response is not None
     assert response.startswith(b"in the child xxx")
@@ -199,7 +200,7 @@ def test_follow_response_from_child_state() -> None:
 
 
 def test_follow_not_asked_then_cancelled() -> None:
-    call = forking.start(lambda: b"first", follow=lambda request: request)
+    call = forking.start(lambda: b"first", follow=lambda: lambda request: request)
     assert call is not None
     assert call.result() == b"first"
     call.cancel()
@@ -208,7 +209,7 @@ def test_follow_not_asked_then_cancelled() -> None:
 
 
 def test_ask_before_first_result_refused() -> None:
-    call = forking.start(lambda: b"first", follow=lambda request: request)
+    call = forking.start(lambda: b"first", follow=lambda: lambda request: request)
     assert call is not None
     try:
         with pytest.raises(RuntimeError, match="no request now"):
@@ -230,21 +231,43 @@ def test_failing_follow_gives_none() -> None:
     def fail(request: bytes) -> bytes:
         raise ValueError("in the child")
 
-    call = forking.start(lambda: b"first", follow=fail)
+    call = forking.start(lambda: b"first", follow=lambda: fail)
     assert call is not None
     assert call.result() == b"first"
-    assert call.ask(b"request")
+    call.ask(b"request")
     assert call.result() is None
     assert _no_children_left()
 
 
 def test_ask_a_child_that_is_gone() -> None:
-    call = forking.start(lambda: b"first", follow=lambda request: request)
+    call = forking.start(lambda: b"first", follow=lambda: lambda request: request)
     assert call is not None
     assert call.result() == b"first"
     os.kill(call.pid, signal.SIGKILL)
-    time.sleep(0.05)
-    # A large request fills the pipe, so the write fails once the child is gone.
-    assert call.ask(b"x" * (1 << 20)) is False
+    call.ask(b"x" * (1 << 20))  # larger than a pipe buffer: the write fails once the child is gone
     assert call.result() is None
+    assert _no_children_left()
+
+
+def test_ask_does_not_wait_for_busy_child() -> None:
+    """The request goes out while the child still works ahead: ask returns before the child reads it."""
+    go_reader, go_writer = os.pipe()
+
+    def busy() -> Callable[[bytes], bytes]:
+        # Stands for work ahead that lasts until this process has returned from ask, or 10 s.
+        ready, _, _ = select.select([go_reader], [], [], 10)
+        went = b"went" if ready else b"timed out"
+        return lambda request: went + b" " + str(len(request)).encode()
+
+    call = forking.start(lambda: b"first", follow=busy)
+    assert call is not None
+    try:
+        assert call.result() == b"first"
+        call.ask(b"x" * (4 << 20))  # far more than a pipe buffer
+        os.write(go_writer, b"go")
+        assert call.result() == b"went " + str(4 << 20).encode()
+    finally:
+        os.close(go_reader)
+        os.close(go_writer)
+    assert threading.active_count() == 1
     assert _no_children_left()

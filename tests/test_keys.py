@@ -114,3 +114,17 @@ def test_titles_with_equal_words_get_distinct_keys(tmp_path):
     assert len(set(keys)) == 4
     for key in keys:
         assert KEY_PATTERN.match(key)
+
+
+def test_first_key_matches_unshared_keys():
+    from paperbib.steps.keys import first_key, parse_key_format
+
+    records = load(str(PAPERS)).records
+    first_keys = [first_key(record) for record in records]
+    shared = {key for key in first_keys if first_keys.count(key) > 1}
+    for record, key in zip(records, first_keys, strict=True):
+        if key not in shared:
+            assert record.key == key
+    formula = parse_key_format("{venue}{year}-{title:2}")
+    formatted = load(str(PAPERS), key_format=formula).records
+    assert sum(first_key(record, formula) == record.key for record in formatted) > len(formatted) // 2

@@ -83,38 +83,29 @@ class ForkedCall:
         # The pipe to a child that waits for a request after its first result (see ``start``'s ``follow``).
         self._requests = requests
         self._first_read = False
+        self._sender: threading.Thread | None = None
         self._done = False
 
-    def ask(self, request: bytes) -> bool:
-        """Send ``request`` to the child's ``follow`` function; ``result`` then returns its response.
+    def ask(self, request: bytes) -> None:
+        """Send ``request`` to the child's response function (see ``start``); ``result`` then returns its response.
 
-        Call it after ``result`` has returned the child's first result: the child reads the request
-        only after its result is read. Returns False, after reaping the child, when the child is gone;
-        the caller then computes the response itself.
+        Call it after ``result`` has returned the child's first result. A thread writes the request,
+        so that this process goes on while the child is still busy and the pipe is full. When the
+        child is gone, ``result`` returns None and the caller computes the response itself.
         """
         if self._requests is None or not self._first_read:
             raise RuntimeError("the child takes no request now")
         requests, self._requests = self._requests, None
-        try:
-            _write_message(requests, request)
-        except OSError as error:  # BrokenPipeError when the child has exited
-            logger.debug("cannot send the request to the child process: %s", error)
-            self.cancel()
-            return False
-        except BaseException:
-            self.cancel()
-            raise
-        finally:
-            os.close(requests)
-        return True
+        self._sender = threading.Thread(target=_send, args=(requests, request), name="paperbib-request", daemon=True)
+        self._sender.start()
 
     def result(self) -> bytearray | None:
         """Return the bytes that the child's function returned; None when the child failed.
 
         Reads the child's message, then reaps the child, unless the child now waits for a request
-        (see ``ask``); after ``ask``, returns the response of the child's ``follow`` function. A failure
-        is logged, not raised: the caller computes the child's part itself. An exception while this process waits, such
-        as the SystemExit of a termination signal, stops the child before it is raised.
+        (see ``ask``); after ``ask``, returns the child's response. A failure is logged, not raised:
+        the caller computes the child's part itself. An exception while this process waits, such as
+        the SystemExit of a termination signal, stops the child before it is raised.
         """
         if self._done:
             return None
@@ -157,6 +148,10 @@ class ForkedCall:
         """Close the pipes and reap the child; return its exit status, None when it was reaped elsewhere."""
         self._done = True
         os.close(self._reader)
+        if self._sender is not None:
+            # The child has read the request, or has exited and the write failed: either way the thread ends.
+            self._sender.join()
+            self._sender = None
         if self._requests is not None:
             os.close(self._requests)
             self._requests = None
@@ -167,17 +162,20 @@ class ForkedCall:
         return os.waitstatus_to_exitcode(wait_status)
 
 
-def start(function: Callable[[], bytes], follow: Callable[[bytes], bytes] | None = None) -> ForkedCall | None:
+def start(
+    function: Callable[[], bytes], follow: Callable[[], Callable[[bytes], bytes]] | None = None
+) -> ForkedCall | None:
     """Run ``function`` in a forked child; None when this process cannot fork or no core is idle.
 
     The child writes the length and the returned bytes to a pipe and exits with status 0. When
     ``function`` raises, or the parent stops reading, the child exits with status 1 and writes
     nothing to stderr. ``function`` must not write to stdout or stderr: the parent owns them.
 
-    With ``follow``, the child stays after sending its result and waits for one request
-    (``ForkedCall.ask``), calls ``follow`` with it and sends the response. It keeps what ``function``
-    computed in its own memory, so the response can build on it. It exits without a response when
-    the parent cancels the call or exits.
+    With ``follow``, the child stays after sending its result: it calls ``follow``, which may work
+    ahead while the parent reads the result, and which returns the function of the response. Then
+    the child waits for one request (``ForkedCall.ask``) and sends the response to it. What
+    ``function`` computed stays in the child's memory, so the response can build on it. The child
+    exits without a response when the parent cancels the call or exits.
     """
     if not child_helps():
         return None
@@ -211,9 +209,10 @@ def start(function: Callable[[], bytes], follow: Callable[[bytes], bytes] | None
             logging.disable(logging.CRITICAL)
             _write_message(writer, function())
             if follow is not None:
+                respond = follow()
                 request = _read_message(request_reader)
                 if request is not None:
-                    _write_message(writer, follow(request))
+                    _write_message(writer, respond(request))
             status = 0
         except BaseException:  # the child must never unwind into the parent's frames
             status = _FAILED
@@ -226,6 +225,16 @@ def start(function: Callable[[], bytes], follow: Callable[[bytes], bytes] | None
         return ForkedCall(pid, reader)
     os.close(request_reader)
     return ForkedCall(pid, reader, request_writer)
+
+
+def _send(descriptor: int, message: bytes) -> None:
+    """Write ``message`` to the pipe ``descriptor`` and close it; a child that has exited is ignored."""
+    try:
+        _write_message(descriptor, message)
+    except OSError as error:  # BrokenPipeError when the child has exited: result() reports it
+        logger.debug("cannot send the request to the child process: %s", error)
+    finally:
+        os.close(descriptor)
 
 
 def _write_message(descriptor: int, message: bytes) -> None:

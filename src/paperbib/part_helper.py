@@ -20,9 +20,9 @@ class PartHelper:
     call: ForkedCall
     records: list[Record]
 
-    def ask(self, request: bytes) -> bool:
-        """Send the child its one request; False when the child is gone."""
-        return self.call.ask(request)
+    def ask(self, request: bytes) -> None:
+        """Send the child its one request; a thread writes it while this process goes on."""
+        self.call.ask(request)
 
     def response(self) -> bytearray | None:
         """Wait for the response to ``ask``; None when the child failed."""

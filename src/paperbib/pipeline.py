@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from paperbib.diagnostics import Diagnostic
 from paperbib.errors import InputError
@@ -50,7 +51,7 @@ def load(
     catalogue: Catalogue | None = None,
     sidecar: bool = True,
     key_format: KeyFormat | None = None,
-    follow: Callable[[list[Record], bytes], bytes] | None = None,
+    follow: Callable[[list[Record], list[Any]], Callable[[bytes], bytes]] | None = None,
 ) -> Bibliography:
     """Read ``path`` and run every step. Raises InputError for unreadable or empty input.
 

@@ -40,17 +40,21 @@ class Source:
         return "\x00" in self.text
 
 
+def source_name(path: str) -> str:
+    """Return the name that ``read_source`` gives the input at ``path``: the path, or ``<stdin>`` for ``-``."""
+    return "<stdin>" if path == STDIN else path
+
+
 def read_source(path: str, encoding: str | None = None) -> Source:
     """Read ``path`` (or stdin for ``-``) and decode it.
 
     Raises InputError naming the file, line and byte offset of the first byte that is
     not valid in the encoding, which is UTF-8 unless ``encoding`` is given.
     """
+    name = source_name(path)
     if path == STDIN:
         data = sys.stdin.buffer.read()
-        name = "<stdin>"
     else:
-        name = path
         if not os.path.exists(path):
             raise InputError(f"{path}: file not found")
         if os.path.isdir(path):

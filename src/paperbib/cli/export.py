@@ -151,6 +151,7 @@ def export(
     from paperbib.exporters.parts import can_write_in_parts, entries_writer, write_records_forked
     from paperbib.gc_pause import paused_gc
     from paperbib.pipeline import load
+    from paperbib.source import source_name
 
     if format_name == "help":
         _list_formats()
@@ -167,7 +168,11 @@ def export(
     update_report = None
     # The child that reads the last part of a long list also writes its entries. With --update it does
     # not, because the fields kept from the old file stay in this process.
-    follow = entries_writer(exporter) if can_write_in_parts(exporter) and not update else None
+    follow = None
+    if can_write_in_parts(exporter) and not update:
+        # The options as they will be, so that the child can write its entries while this process runs the steps.
+        likely = ExportOptions(source_name=source_name(input_path), bib_encoding=bib_encoding, booktitle=booktitle)
+        follow = entries_writer(exporter, likely, key_format)
     # The command ends after the block, so the collector need not walk the objects made in it.
     with reported_errors(), paused_gc(freeze=True):
         bibliography = load(input_path, encoding=encoding, key_format=key_format, follow=follow)

@@ -63,6 +63,10 @@ class PartedExporter(StreamingExporter, Protocol):
     slices that cover ``records`` in order, then the tail gives the text of ``write``, and the
     diagnostics of the slices, joined in order, are those of ``write``. So the slices can be
     written by different processes and joined (see :mod:`paperbib.exporters.parts`).
+
+    An exporter may also set ``standalone_entries = True``: the text and diagnostics of the entry at
+    a position after the first then depend on its record only, so that a helper can write entries
+    before their positions are known (see :mod:`paperbib.exporters.ahead`).
     """
 
     def write_head(self, records: Sequence[Record], options: ExportOptions, out: TextOutput) -> None: ...

@@ -26,6 +26,8 @@ class BiblatexExporter:
     name = "biblatex"
     description = "BibLaTeX (.bib) for biber, with UTF-8 text, date, eventtitle and eprint fields"
     suffix = ".bib"
+    # The text of an entry after the first depends on its record only (see paperbib.exporters.ahead).
+    standalone_entries = True
     updatable = True
     # Every field biblatex_fields may write except author and note, which users also add by hand.
     generated_fields = frozenset(

@@ -28,6 +28,8 @@ class BibtexExporter:
     name = "bibtex"
     description = "BibTeX (.bib) for bibtex/pdflatex; biber reads it too"
     suffix = ".bib"
+    # The text of an entry after the first depends on its record only (see paperbib.exporters.ahead).
+    standalone_entries = True
     updatable = True
     # Every field bibtex_fields may write except author and note, which users also add by hand.
     generated_fields = frozenset(

@@ -23,6 +23,8 @@ class CslJsonExporter:
     name = "csl-json"
     description = "CSL-JSON for Zotero, pandoc and citeproc processors"
     suffix = ".json"
+    # The text of an entry after the first depends on its record only (see paperbib.exporters.ahead).
+    standalone_entries = True
 
     def export(self, records: Sequence[Record], options: ExportOptions) -> ExportResult:
         return export_by_writing(self, records, options)

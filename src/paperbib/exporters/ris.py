@@ -26,6 +26,8 @@ class RisExporter:
     name = "ris"
     description = "RIS (.ris) for Zotero, EndNote and Mendeley"
     suffix = ".ris"
+    # The text of an entry after the first depends on its record only (see paperbib.exporters.ahead).
+    standalone_entries = True
 
     def export(self, records: Sequence[Record], options: ExportOptions) -> ExportResult:
         return export_by_writing(self, records, options)

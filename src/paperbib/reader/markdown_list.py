@@ -171,7 +171,7 @@ def read_markdown(
     catalogue: Catalogue | None = None,
     fast_path: bool = True,
     prepare: Callable[[list[Record]], object] | None = None,
-    follow: Callable[[list[Record], bytes], bytes] | None = None,
+    follow: Callable[[list[Record], list[Any]], Callable[[bytes], bytes]] | None = None,
 ) -> ReadResult:
     """Read every paper of ``source``; fenced code and HTML comments are not read.
 
@@ -182,9 +182,11 @@ def read_markdown(
     write it.
 
     With ``follow``, a forked child that read the last part of a long list stays, and
-    ``ReadResult.helper`` holds it: one request sent with ``PartHelper.ask`` calls
-    ``follow(records, request)`` in the child, with the child's own records of its part, and
-    ``PartHelper.response`` returns what it returned. The caller closes the helper.
+    ``ReadResult.helper`` is that child. Once its part is sent, the child calls ``follow`` with its
+    own records of the part and what ``prepare`` returned for them, and ``follow`` returns the
+    function of the response to one request:
+    ``PartHelper.ask`` sends the request and ``PartHelper.response`` returns the response. The
+    caller closes the helper.
     """
     return _Reader(source, catalogue or default_catalogue(), fast_path, prepare, follow).read()
 
@@ -196,7 +198,7 @@ class _Reader:
         catalogue: Catalogue,
         fast_path: bool = True,
         prepare: Callable[[list[Record]], object] | None = None,
-        follow: Callable[[list[Record], bytes], bytes] | None = None,
+        follow: Callable[[list[Record], list[Any]], Callable[[bytes], bytes]] | None = None,
     ) -> None:
         self.source = source
         self.catalogue = catalogue
@@ -299,7 +301,7 @@ class _Reader:
         # papers, so an export that just fits a memory limit in one process can fail with MemoryError.
         call = None
         if split is not None:
-            follow = None if self.follow is None else partial(self._respond, self.follow)
+            follow = None if self.follow is None else partial(self._follow_in_child, self.follow)
             call = forking.start(partial(self._read_second_part, split), follow)
         try:
             state = self._read_lines(_LineState(0), split if call is not None else None)
@@ -480,9 +482,11 @@ class _Reader:
             )
         )
 
-    def _respond(self, follow: Callable[[list[Record], bytes], bytes], request: bytes) -> bytes:
-        """Return the response to the parent's request, in the forked child after its part is sent."""
-        return follow(self.result.records, request)
+    def _follow_in_child(
+        self, follow: Callable[[list[Record], list[Any]], Callable[[bytes], bytes]]
+    ) -> Callable[[bytes], bytes]:
+        """Return, in the forked child after its part is sent, the function of its response (see ``read_markdown``)."""
+        return follow(self.result.records, self.result.prepared)
 
     def _fits(self, second_part: tuple[Any, ...], state: _LineState) -> bool:
         """Return True when the child started at the line where this process stopped, with the same open sections."""

@@ -154,6 +154,16 @@ def assign_keys(
     return _with_keys(records, keys, copy)
 
 
+def first_key(record: Record, key_format: KeyFormat | None = None, words: dict[str, str] | None = None) -> str:
+    """Return the key that ``assign_keys`` gives ``record`` when no other record of its list has the same one.
+
+    ``words`` maps titles to their key words, as for ``assign_keys``.
+    """
+    if key_format is not None:
+        return format_key(record, key_format)
+    return _key(record, TITLE_WORDS, words)
+
+
 def _shared_key_groups(keys: list[str]) -> list[list[int]]:
     """Return the indexes of each key that more than one record has, in order of first use.
 
