@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -202,3 +204,17 @@ def test_exporter_without_write_is_written_from_its_text(papers: Bibliography):
     diagnostics = write_records(_ExportOnly(), papers.records, ExportOptions(), out)
     assert out.getvalue() == "".join(f"{record.key}\n" for record in papers.records)
     assert diagnostics == [_ExportOnly.finding]
+
+
+def test_temporary_file_name_and_mode(tmp_path: Path):
+    from paperbib.atomic import _create_temporary
+
+    handle, name = _create_temporary(str(tmp_path), "out.bib")
+    os.close(handle)
+    path = Path(name)
+    assert path.parent == tmp_path
+    assert re.fullmatch(r"\.out\.bib\.[0-9a-f]{12}\.tmp", path.name)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    other, other_name = _create_temporary(str(tmp_path), "out.bib")
+    os.close(other)
+    assert other_name != name
