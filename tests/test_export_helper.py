@@ -324,3 +324,15 @@ def test_ahead_entries_used_where_keys_hold(name: str, tailed_list: Path, monkey
     first_keys_kept = sum(first_key(record) == record.key for record in records[start:])
     assert ahead.used == first_keys_kept
     assert 0 < ahead.used < len(copies)  # the two papers of TAIL with the same first key are written again
+
+
+@pytest.mark.parametrize("name", ["bibtex", "csl-json", "csl-yaml"])
+def test_helper_text_encoded_in_small_chunks(
+    name: str, tailed_list: Path, two_parts: list[str], monkeypatch: pytest.MonkeyPatch
+):
+    """The helper encodes its text a few entries at a time; joined, the chunks are the text of one process."""
+    monkeypatch.setattr(parts, "ENCODED_CHUNK", 700)
+    arguments = ["export", "--to", name, str(tailed_list)]
+    helped = _run(arguments)
+    assert two_parts == ["ask"]
+    assert helped == _one_process(arguments, monkeypatch)

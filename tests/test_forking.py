@@ -271,3 +271,13 @@ def test_ask_does_not_wait_for_busy_child() -> None:
         os.close(go_writer)
     assert threading.active_count() == 1
     assert _no_children_left()
+
+
+def test_message_in_parts_arrives_whole() -> None:
+    parts = [b"head;", b"", b"x" * (3 << 20), b";tail"]
+    expected = b"".join(parts)
+    call = forking.start(lambda: list(parts), follow=lambda: lambda request: [request, b"+", request])
+    assert call is not None
+    assert call.result() == expected
+    call.ask(b"again")
+    assert call.result() == b"again+again"

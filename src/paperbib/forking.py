@@ -1,7 +1,8 @@
 """Computing one part of a job in a forked child process while this process computes another.
 
 A forked child starts with a copy of this process's memory, so it needs no input: the caller
-hands it a function without arguments that returns bytes, and the parent collects the bytes
+hands it a function without arguments that returns bytes (or a list of byte strings, sent one after
+the other as one message), and the parent collects the bytes
 later. The child never returns into the caller's frames. It leaves with ``os._exit``, so no
 ``finally`` block, ``atexit`` handler or buffered output of the parent runs or is written twice.
 Forking works on Linux only, and only in a process without other threads, because a fork does not
@@ -27,6 +28,8 @@ _FAILED = 1
 _CHUNK = 1 << 20
 # The child's message starts with its length, so that a cut message is recognised.
 _LENGTH = struct.Struct("!Q")
+# What a child sends: bytes, or byte strings that are sent one after the other as one message.
+Message = bytes | bytearray | list[bytes]
 
 
 def can_fork() -> bool:
@@ -163,7 +166,7 @@ class ForkedCall:
 
 
 def start(
-    function: Callable[[], bytes], follow: Callable[[], Callable[[bytes], bytes]] | None = None
+    function: Callable[[], Message], follow: Callable[[], Callable[[bytes], Message]] | None = None
 ) -> ForkedCall | None:
     """Run ``function`` in a forked child; None when this process cannot fork or no core is idle.
 
@@ -237,13 +240,19 @@ def _send(descriptor: int, message: bytes) -> None:
         os.close(descriptor)
 
 
-def _write_message(descriptor: int, message: bytes) -> None:
-    """Write the length of ``message`` in eight bytes, then ``message``."""
+def _write_message(descriptor: int, message: Message) -> None:
+    """Write the length of ``message`` in eight bytes, then ``message``.
+
+    The parts of a list are written in order, and each is dropped from the list once written.
+    """
+    parts = message if isinstance(message, list) else [message]
     # Eight bytes, less than PIPE_BUF, are written whole.
-    os.write(descriptor, _LENGTH.pack(len(message)))
-    data = memoryview(message)
-    while data:
-        data = data[os.write(descriptor, data[:_CHUNK]) :]
+    os.write(descriptor, _LENGTH.pack(sum(len(part) for part in parts)))
+    parts.reverse()
+    while parts:
+        data = memoryview(parts.pop())
+        while data:
+            data = data[os.write(descriptor, data[:_CHUNK]) :]
 
 
 def _read_message(descriptor: int) -> bytearray | None:

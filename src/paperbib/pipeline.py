@@ -9,6 +9,7 @@ from typing import Any
 
 from paperbib.diagnostics import Diagnostic
 from paperbib.errors import InputError
+from paperbib.forking import Message
 from paperbib.model import Record
 from paperbib.part_helper import PartHelper
 from paperbib.reader.markdown_list import ReadResult, read_markdown
@@ -51,7 +52,7 @@ def load(
     catalogue: Catalogue | None = None,
     sidecar: bool = True,
     key_format: KeyFormat | None = None,
-    follow: Callable[[list[Record], list[Any]], Callable[[bytes], bytes]] | None = None,
+    follow: Callable[[list[Record], list[Any]], Callable[[bytes], Message]] | None = None,
 ) -> Bibliography:
     """Read ``path`` and run every step. Raises InputError for unreadable or empty input.
 

@@ -107,6 +107,8 @@ class AheadEntries:
             out.write(entry.text)
             diagnostics += entry.diagnostics
             self.used += 1
+            # Once written out, the entry is held by ``out`` alone, which may drop it.
+            del self.entries[index]
         if pending is not None:
             diagnostics += self.exporter.write_entries(records, pending, stop, options, out)
         return diagnostics

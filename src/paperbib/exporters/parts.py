@@ -28,6 +28,7 @@ from paperbib.exporters.base import (
     _Pieces,
     write_records,
 )
+from paperbib.forking import Message
 from paperbib.model import Record
 from paperbib.part_helper import PartHelper
 from paperbib.steps.keys import KeyFormat
@@ -52,6 +53,9 @@ ROUND_MAX_RECORDS = 20_000
 # shares made the two processes finish writing within about 5 ms of each other.
 HELPER_SHARE_PERMILLE = 475
 HELPER_SHARE_AHEAD_PERMILLE = 560
+
+# Characters of text encoded at a time by a child (see _encoded_entries).
+ENCODED_CHUNK = 1 << 20
 
 # The child's message: the length of the encoded diagnostics (model_codec), those, then the UTF-8 text.
 _LENGTH = struct.Struct("!Q")
@@ -102,7 +106,7 @@ def entries_writer(
     options: ExportOptions | None = None,
     key_format: KeyFormat | None = None,
     catalogue: Catalogue | None = None,
-) -> Callable[[list[Record], list[Any]], Callable[[bytes], bytes]]:
+) -> Callable[[list[Record], list[Any]], Callable[[bytes], Message]]:
     """Return the ``follow`` function (see ``paperbib.pipeline.load``) with which a reading child writes entries.
 
     The child gets the request of :func:`write_records_forked`: the options, the position of its
@@ -115,7 +119,7 @@ def entries_writer(
     """
     parted = cast(PartedExporter, exporter)
 
-    def follow(copies: list[Record], prepared: list[Any]) -> Callable[[bytes], bytes]:
+    def follow(copies: list[Record], prepared: list[Any]) -> Callable[[bytes], Message]:
         writer: PartedExporter | AheadEntries = parted
         if options is not None and copies and writes_standalone_entries(exporter):
             # The title facts that the reader's prepare step computed for the child's part, if it did.
@@ -231,17 +235,29 @@ def _encoded_entries(
     start: int,
     stop: int,
     options: ExportOptions,
-) -> bytes:
-    """Return, in the child, the message with the diagnostics and the text of ``records[start:stop]``."""
+) -> list[bytes]:
+    """Return, in the child, the message with the diagnostics and the text of ``records[start:stop]``.
+
+    The message is a list of byte strings (see ``forking.start``). The text is encoded about
+    ENCODED_CHUNK characters at a time, and each piece of text is dropped once encoded, so that
+    the text is never held whole both as text and as UTF-8.
+    """
     pieces = _Pieces()
     diagnostics = exporter.write_entries(records, start, stop, options, pieces)
     encoded_diagnostics = model_codec.dumps(model_codec.encode_diagnostics(diagnostics))
-    # Each copy is dropped once the next exists, so at most two copies of the text are held.
-    text = "".join(pieces)
-    pieces.clear()
-    encoded = text.encode("utf-8")
-    del text
-    return b"".join((_LENGTH.pack(len(encoded_diagnostics)), encoded_diagnostics, encoded))
+    message = [_LENGTH.pack(len(encoded_diagnostics)), encoded_diagnostics]
+    pieces.reverse()
+    run: list[str] = []
+    size = 0
+    while pieces:
+        piece = pieces.pop()
+        run.append(piece)
+        size += len(piece)
+        if size >= ENCODED_CHUNK or not pieces:
+            message.append("".join(run).encode("utf-8"))
+            run.clear()
+            size = 0
+    return message
 
 
 def _decode(message: bytes) -> tuple[list[Diagnostic], memoryview]:

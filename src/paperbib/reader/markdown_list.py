@@ -19,6 +19,7 @@ from typing import Any, cast
 
 from paperbib import forking, model_codec
 from paperbib.diagnostics import Code, Diagnostic, Severity
+from paperbib.forking import Message
 from paperbib.identifiers import arxiv_id_in_url, arxiv_year, is_valid_arxiv_id
 from paperbib.messages import quote, shorten
 from paperbib.model import Link, Location, Record
@@ -171,7 +172,7 @@ def read_markdown(
     catalogue: Catalogue | None = None,
     fast_path: bool = True,
     prepare: Callable[[list[Record]], object] | None = None,
-    follow: Callable[[list[Record], list[Any]], Callable[[bytes], bytes]] | None = None,
+    follow: Callable[[list[Record], list[Any]], Callable[[bytes], Message]] | None = None,
 ) -> ReadResult:
     """Read every paper of ``source``; fenced code and HTML comments are not read.
 
@@ -198,7 +199,7 @@ class _Reader:
         catalogue: Catalogue,
         fast_path: bool = True,
         prepare: Callable[[list[Record]], object] | None = None,
-        follow: Callable[[list[Record], list[Any]], Callable[[bytes], bytes]] | None = None,
+        follow: Callable[[list[Record], list[Any]], Callable[[bytes], Message]] | None = None,
     ) -> None:
         self.source = source
         self.catalogue = catalogue
@@ -483,8 +484,8 @@ class _Reader:
         )
 
     def _follow_in_child(
-        self, follow: Callable[[list[Record], list[Any]], Callable[[bytes], bytes]]
-    ) -> Callable[[bytes], bytes]:
+        self, follow: Callable[[list[Record], list[Any]], Callable[[bytes], Message]]
+    ) -> Callable[[bytes], Message]:
         """Return, in the forked child after its part is sent, the function of its response (see ``read_markdown``)."""
         return follow(self.result.records, self.result.prepared)
 
