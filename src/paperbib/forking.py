@@ -28,7 +28,7 @@ _FAILED = 1
 _CHUNK = 1 << 20
 # The child's message starts with its length, so that a cut message is recognised.
 _LENGTH = struct.Struct("!Q")
-# What a child sends: bytes, or byte strings that are sent one after the other as one message.
+# The message of a child: bytes, or byte strings that are sent one after the other as one message.
 Message = bytes | bytearray | list[bytes]
 
 
