@@ -150,8 +150,9 @@ def encode_placed(records: Sequence[Record], known: dict[int, int]) -> tuple[Any
     """Return ``records`` for a receiver that has copies of some of them as they were read.
 
     ``known`` maps ``id(record)`` to the index of the receiver's copy. Such a record is sent as its
-    index, key and venue, the only fields that the steps change in place (see ``decode_placed``);
-    any other record, a merged one for example, is sent whole. Venues are sent once each.
+    index, key and venue, because those are the only fields that the steps change in place (see
+    ``decode_placed``). Any other record, a merged one for example, is sent whole. Venues are sent
+    once each.
     """
     venues: list[tuple[Any, ...]] = []
     venue_numbers: dict[int, int] = {}
