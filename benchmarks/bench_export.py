@@ -60,14 +60,16 @@ def stage_times(list_path: Path, runs: int) -> dict[str, float]:
     """Median seconds of each stage of ``paperbib export``, timed in this process.
 
     The stages run as ``paperbib export`` runs them: the reader with its prepare step (identifiers and
-    title facts) and a forked child for long lists, and the writers with a child for large lists.
+    title facts) and, for a long list, a forked child that reads the last part and then writes its
+    entries (it writes them ahead while the steps run). Each format needs a child of its own, so the
+    list is read once for each; the reader and the steps are timed on the first read.
     """
     import io
 
     from paperbib.exporters.base import ExportOptions
     from paperbib.exporters.bibtex import BibtexExporter
     from paperbib.exporters.csl_json import CslJsonExporter
-    from paperbib.exporters.parts import write_records_forked
+    from paperbib.exporters.parts import entries_writer, write_records_forked
     from paperbib.gc_pause import paused_gc
     from paperbib.pipeline import _prepare, process
     from paperbib.reader.markdown_list import read_markdown
@@ -76,29 +78,30 @@ def stage_times(list_path: Path, runs: int) -> dict[str, float]:
 
     samples: dict[str, list[float]] = {"read file": [], "reader": [], "steps": [], "bibtex": [], "csl-json": []}
     for _ in range(runs):
-        with paused_gc():
-            start = time.perf_counter()
-            source = read_source(str(list_path))
-            read_done = time.perf_counter()
-            result = read_markdown(source, prepare=_prepare)
-            reader_done = time.perf_counter()
-            titles = TitleFacts()
-            for part in result.prepared:
-                titles.add(part)
-            bibliography = process(result.records, result.diagnostics, copy=False, identified=True, titles=titles)
-            steps_done = time.perf_counter()
-            options = ExportOptions(source_name=source.name)
-            write_records_forked(BibtexExporter(), bibliography.records, options, io.StringIO())
-            bibtex_done = time.perf_counter()
-            write_records_forked(CslJsonExporter(), bibliography.records, options, io.StringIO())
-            csl_done = time.perf_counter()
-        del source, result, bibliography
-        gc.collect()
-        samples["read file"].append(read_done - start)
-        samples["reader"].append(reader_done - read_done)
-        samples["steps"].append(steps_done - reader_done)
-        samples["bibtex"].append(bibtex_done - steps_done)
-        samples["csl-json"].append(csl_done - bibtex_done)
+        for exporter in (BibtexExporter(), CslJsonExporter()):
+            with paused_gc():
+                start = time.perf_counter()
+                source = read_source(str(list_path))
+                options = ExportOptions(source_name=source.name)
+                read_done = time.perf_counter()
+                result = read_markdown(source, prepare=_prepare, follow=entries_writer(exporter, options))
+                reader_done = time.perf_counter()
+                titles = TitleFacts()
+                for part in result.prepared:
+                    titles.add(part)
+                bibliography = process(result.records, result.diagnostics, copy=False, identified=True, titles=titles)
+                steps_done = time.perf_counter()
+                write_records_forked(exporter, bibliography.records, options, io.StringIO(), helper=result.helper)
+                written = time.perf_counter()
+                if result.helper is not None:
+                    result.helper.close()
+            if exporter.name == "bibtex":
+                samples["read file"].append(read_done - start)
+                samples["reader"].append(reader_done - read_done)
+                samples["steps"].append(steps_done - reader_done)
+            samples[exporter.name].append(written - steps_done)
+            del source, result, bibliography
+            gc.collect()
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
