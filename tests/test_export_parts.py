@@ -71,8 +71,10 @@ def fork_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     real_start = forking.start
 
-    def counting_start(function: Callable[[], bytes]) -> forking.ForkedCall | None:
-        call = real_start(function)
+    def counting_start(
+        function: Callable[[], forking.Message], follow: Callable[[], Callable[[bytes], forking.Message]] | None = None
+    ) -> forking.ForkedCall | None:
+        call = real_start(function, follow)
         if call is not None:
             calls.append(call.pid)
         return call
