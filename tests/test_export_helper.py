@@ -88,7 +88,7 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     real_start = forking.start
 
     def counting_start(
-        function: Callable[[], bytes], follow: Callable[[bytes], bytes] | None = None
+        function: Callable[[], forking.Message], follow: Callable[[], Callable[[bytes], forking.Message]] | None = None
     ) -> forking.ForkedCall | None:
         call = real_start(function, follow)
         if call is not None:
