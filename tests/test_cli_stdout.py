@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -106,3 +107,108 @@ def test_cp437_stdout_gets_utf8(name):
         assert "🚀 Rocket Pruning" in text
     if name == "check":
         assert "heading '数据集' has no papers" in text
+
+
+# Forks whatever the load of the machine, so that a long list is read and written in two processes.
+FORCED_FORK = (
+    "import sys; from paperbib import forking; forking.core_free = lambda: True; "
+    "from paperbib.cli import run; sys.argv = ['paperbib', *sys.argv[1:]]; run()"
+)
+
+
+@pytest.fixture(scope="module")
+def long_list(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from test_export_parts import _generate
+
+    path = tmp_path_factory.mktemp("long") / "papers.md"
+    path.write_text(_generate(3000, seed=5), encoding="utf-8")
+    return str(path)
+
+
+def run_forced(args: list[str], stdout, unbuffered: bool, preexec_fn=None) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    return subprocess.run(
+        [sys.executable, "-c", FORCED_FORK, *args],
+        cwd=ROOT,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+        env=env,
+        preexec_fn=preexec_fn,
+    )
+
+
+def limit_file_size() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+
+
+@pytest.mark.parametrize("unbuffered", [True, False], ids=["unbuffered", "buffered"])
+@pytest.mark.parametrize("command", [["export"], ["export", "--to", "csl-json"], ["format", "--style", "apa"]])
+def test_file_size_limit_on_stdout_is_an_error(command: list[str], unbuffered: bool, long_list: str, tmp_path):
+    """A write cut short by the file size limit is reported, also when stdout is unbuffered (python -u)."""
+    with open(tmp_path / "out", "wb") as out:
+        result = run_forced([*command, long_list], stdout=out, unbuffered=unbuffered, preexec_fn=limit_file_size)
+    stderr = result.stderr.decode("utf-8")
+    assert result.returncode == 1, stderr
+    assert "Traceback" not in stderr
+    assert error_lines(result) == ["Error: cannot write to stdout: File too large; the output is lost"]
+
+
+@pytest.mark.parametrize("unbuffered", [True, False], ids=["unbuffered", "buffered"])
+def test_nonblocking_stdout_gets_every_byte(unbuffered: bool, long_list: str, tmp_path):
+    """A non-blocking stdout pipe that is full makes the export wait for its reader, not drop bytes."""
+    expected = tmp_path / "expected.bib"
+    assert run_forced(["export", long_list, "-o", str(expected)], stdout=None, unbuffered=False).returncode == 0
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    process = subprocess.Popen(
+        [sys.executable, "-c", FORCED_FORK, "export", long_list],
+        stdout=write_end,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1" if unbuffered else ""},
+    )
+    os.close(write_end)
+    # Let the pipe fill up before reading, so that the export meets a full non-blocking pipe.
+    time.sleep(1)
+    received = bytearray()
+    while chunk := os.read(read_end, 1 << 16):
+        received += chunk
+    os.close(read_end)
+    assert process.wait(timeout=120) == 0
+    assert bytes(received) == expected.read_bytes()
+
+
+class _ShortWrites:
+    """A raw stdout that takes at most 5 bytes a write, and none on every third call (a full pipe)."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.calls = 0
+
+    def write(self, view) -> int | None:
+        self.calls += 1
+        if self.calls % 3 == 0:
+            return None
+        taken = bytes(view[:5])
+        self.data += taken
+        return len(taken)
+
+    def flush(self) -> None:
+        pass
+
+    def fileno(self) -> int:
+        return sys.__stderr__.fileno()  # always writable, for the wait
+
+
+def test_write_all_retries_short_writes():
+    from paperbib.cli.common import _write_all
+
+    target = _ShortWrites()
+    _write_all(target, memoryview(b"0123456789" * 7))
+    assert bytes(target.data) == b"0123456789" * 7

@@ -58,18 +58,51 @@ class _StdoutBytes(io.RawIOBase):
         return self.target.fileno()
 
     def write(self, data: Any) -> int:
-        size = memoryview(data).nbytes
+        view = memoryview(data).cast("B")
+        size = view.nbytes
         if self.failed:
             return size
         try:
             if self.target is None:
                 raise OSError(errno.EBADF, "stdout is closed")
-            self.target.write(data)
-            self.target.flush()
+            _write_all(self.target, view)
         except OSError as error:
             self.failed = True
             raise StdoutError(error) from None
         return size
+
+
+def _write_all(target: BinaryIO, view: memoryview) -> None:
+    """Write every byte of ``view`` to ``target`` and flush it; raise OSError when it takes no more.
+
+    An unbuffered stdout (``python -u``, PYTHONUNBUFFERED) is a raw file, whose write may take only
+    part of the bytes, as when the file size limit is reached, and returns None when a non-blocking
+    pipe is full. A buffered one raises BlockingIOError then. Either way this waits until the pipe
+    takes more bytes.
+    """
+    while view:
+        try:
+            written = target.write(view)
+        except BlockingIOError as error:
+            written = error.characters_written or None
+        if written is None:
+            _wait_writable(target)
+            continue
+        if written == 0:
+            raise OSError(errno.EIO, "stdout takes no more bytes")
+        view = view[written:]
+    while True:
+        try:
+            target.flush()
+            return
+        except BlockingIOError:
+            _wait_writable(target)
+
+
+def _wait_writable(target: BinaryIO) -> None:
+    import select
+
+    select.select([], [target.fileno()], [])
 
 
 @contextlib.contextmanager
