@@ -11,7 +11,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES
+from conftest import FIXTURES, PAPERS
 from paperbib.cli import COMMANDS, main
 
 QUIET = str(FIXTURES / "cli" / "quiet.md")
@@ -278,3 +278,20 @@ def test_update_broken_bib_one_clean_line(tmp_path):
         "fix or remove it, then export again"
     ]
     assert refs.read_text(encoding="utf-8") == text
+
+
+def test_out_of_memory_is_one_line(monkeypatch, tmp_path):
+    import paperbib.pipeline
+
+    def no_memory(*arguments, **options):
+        raise MemoryError
+
+    monkeypatch.setattr(paperbib.pipeline, "read_markdown", no_memory)
+    result = CliRunner().invoke(main, ["export", str(PAPERS), "-o", str(tmp_path / "out.bib")])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.stderr.strip().splitlines() == [
+        "Error: out of memory: this list needs more memory than the process may use; raise the limit "
+        "(ulimit -v), or run on one core with taskset -c 0, which needs less"
+    ]
+    assert not (tmp_path / "out.bib").exists()

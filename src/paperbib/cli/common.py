@@ -240,11 +240,18 @@ def read_options(function: Callable[..., Any]) -> Callable[..., Any]:
 
 @contextlib.contextmanager
 def reported_errors() -> Iterator[None]:
-    """Turn paperbib's own errors into one-line click errors (exit status 1) without a traceback."""
+    """Turn paperbib's errors and a lack of memory into one-line click errors (exit status 1), without a traceback."""
     try:
         yield
     except PaperbibError as error:
         raise click.ClickException(str(error)) from None
+    except MemoryError:
+        # Raised when a limit (ulimit -v, a container) or the machine runs out; the frames that held the
+        # data are gone by now, so the message can be built.
+        raise click.ClickException(
+            "out of memory: this list needs more memory than the process may use; raise the limit "
+            "(ulimit -v), or run on one core with taskset -c 0, which needs less"
+        ) from None
 
 
 def print_diagnostics(diagnostics: Sequence[Diagnostic], quiet: bool = False) -> None:
