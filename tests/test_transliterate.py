@@ -114,8 +114,11 @@ def run_python(code: str, extra_path: str | None = None) -> list[str]:
     return completed.stdout.splitlines()
 
 
+# Some environments import importlib.resources at start-up (a .pth file of an installed package), so the
+# check is whether paperbib imported it.
 IMPORT_CHECK = """
 import sys
+resources_at_start = "importlib.resources" in sys.modules
 import paperbib.steps.keys, paperbib.venues.catalogue
 from paperbib.transliterate import to_ascii
 from paperbib.venues import default_catalogue
@@ -123,7 +126,7 @@ print(to_ascii("Müller Δ"))
 print(" ".join(paperbib.steps.keys.title_words("Müller Δ")))
 print(default_catalogue().info("Tagung Müller Δ", 2020).id)
 print("anyascii" in sys.modules)
-print("importlib.resources" in sys.modules)
+print("importlib.resources" in sys.modules and not resources_at_start)
 print(sorted(name for name in sys.modules if name.startswith("anyascii")))
 """
 
