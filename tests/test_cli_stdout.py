@@ -27,9 +27,11 @@ COMMANDS = {
 }
 
 
-def run(args: list[str], stdout, env: dict | None = None, preexec_fn=None) -> subprocess.CompletedProcess:
+def run(
+    args: list[str], stdout, env: dict | None = None, preexec_fn=None, program: list[str] | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "paperbib", *args],
+        [*(program or [sys.executable, "-m", "paperbib"]), *args],
         cwd=ROOT,
         stdout=stdout,
         stderr=subprocess.PIPE,
@@ -126,20 +128,9 @@ def long_list(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def run_forced(args: list[str], stdout, unbuffered: bool, preexec_fn=None) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
-    if unbuffered:
-        env["PYTHONUNBUFFERED"] = "1"
-    return subprocess.run(
-        [sys.executable, "-c", FORCED_FORK, *args],
-        cwd=ROOT,
-        stdout=stdout,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-        env=env,
-        preexec_fn=preexec_fn,
-    )
+    # An empty PYTHONUNBUFFERED counts as unset.
+    env = {"PYTHONUNBUFFERED": "1" if unbuffered else ""}
+    return run(args, stdout, env, preexec_fn, program=[sys.executable, "-c", FORCED_FORK])
 
 
 def limit_file_size() -> None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import os
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from conftest import no_children_left
 from paperbib import forking, model_codec
 from paperbib.cli import main
 from paperbib.enrich.sidecar import FieldValue, Sidecar, SidecarEntry, paper_identity, write_sidecar
@@ -82,21 +81,9 @@ def two_parts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.fixture
-def started(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Record, for each child that forking.start starts, whether it takes a request."""
-    calls: list[bool] = []
-    real_start = forking.start
-
-    def counting_start(
-        function: Callable[[], forking.Message], follow: Callable[[], Callable[[bytes], forking.Message]] | None = None
-    ) -> forking.ForkedCall | None:
-        call = real_start(function, follow)
-        if call is not None:
-            calls.append(follow is not None)
-        return call
-
-    monkeypatch.setattr(forking, "start", counting_start)
-    return calls
+def started(started_children: list[bool]) -> list[bool]:
+    """For each child started, whether it takes a request (see conftest.started_children)."""
+    return started_children
 
 
 def _run(arguments: list[str]) -> tuple[str, str]:
@@ -111,14 +98,6 @@ def _one_process(arguments: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple
         return _run(arguments)
 
 
-def _no_children_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
-
-
 @pytest.mark.parametrize("name", sorted(BUILT_IN))
 def test_helper_writes_same_export(
     name: str, tailed_list: Path, two_parts: list[str], started: list[bool], monkeypatch: pytest.MonkeyPatch
@@ -129,7 +108,7 @@ def test_helper_writes_same_export(
     assert started == [True]
     assert two_parts == ["ask"]
     assert helped == _one_process(arguments, monkeypatch)
-    assert _no_children_left()
+    assert no_children_left()
 
 
 def test_tail_merges_and_warns(tailed_list: Path, two_parts: list[str], started: list[bool]):
@@ -193,7 +172,7 @@ def test_update_closes_helper(tmp_path: Path, tailed_list: Path, two_parts: list
     # The readers of the two exports; the writer of 600 papers does not fork (parts.FORK_MIN_RECORDS).
     assert started == [True, False]
     assert two_parts == ["ask"]
-    assert _no_children_left()
+    assert no_children_left()
 
 
 def test_failing_export_closes_helper(tmp_path: Path, two_parts: list[str], started: list[bool]):
@@ -204,22 +183,17 @@ def test_failing_export_closes_helper(tmp_path: Path, two_parts: list[str], star
     assert "nothing written because of --strict" in result.stderr
     assert started == [True]
     assert two_parts == []
-    assert _no_children_left()
+    assert no_children_left()
     assert not (tmp_path / "out.bib").exists()
 
 
 def test_failed_helper_part_written_here(
-    tailed_list: Path, two_parts: list[str], started: list[bool], monkeypatch: pytest.MonkeyPatch
+    tailed_list: Path,
+    two_parts: list[str],
+    started: list[bool],
+    child_writer_fails: None,
+    monkeypatch: pytest.MonkeyPatch,
 ):
-    parent = os.getpid()
-    real_entries = parts._encoded_entries
-
-    def fail_in_child(*arguments: object) -> bytes:
-        if os.getpid() != parent:
-            raise RuntimeError("the helper fails")
-        return real_entries(*arguments)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(parts, "_encoded_entries", fail_in_child)
     arguments = ["export", "--to", "csl-json", str(tailed_list)]
     helped = _run(arguments)
     assert started == [True]
@@ -264,7 +238,7 @@ def test_helper_without_own_records_closed(name: str, tailed_list: Path, two_par
     bibliography.close()
     assert out.getvalue() == expected.getvalue()
     assert two_parts == []
-    assert _no_children_left()
+    assert no_children_left()
 
 
 def test_helper_response_from_records(tailed_list: Path, two_parts: list[str]):
@@ -279,7 +253,7 @@ def test_helper_response_from_records(tailed_list: Path, two_parts: list[str]):
     bibliography.helper.ask(b"count")
     assert bibliography.helper.response() == f"count:{count}".encode("ascii")
     bibliography.close()
-    assert _no_children_left()
+    assert no_children_left()
 
 
 @pytest.mark.parametrize("name", ["bibtex", "csl-json"])

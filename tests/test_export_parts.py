@@ -9,7 +9,6 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -66,21 +65,9 @@ def fork_small_lists(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def fork_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Count the children that forking.start starts."""
-    calls: list[int] = []
-    real_start = forking.start
-
-    def counting_start(
-        function: Callable[[], forking.Message], follow: Callable[[], Callable[[bytes], forking.Message]] | None = None
-    ) -> forking.ForkedCall | None:
-        call = real_start(function, follow)
-        if call is not None:
-            calls.append(call.pid)
-        return call
-
-    monkeypatch.setattr(forking, "start", counting_start)
-    return calls
+def fork_calls(started_children: list[bool]) -> list[bool]:
+    """The children that forking.start starts (see conftest.started_children)."""
+    return started_children
 
 
 def _option_sets(records: list[Record]) -> list[ExportOptions]:
@@ -165,17 +152,8 @@ def test_both_halves_have_diagnostics(mixed_records: list[Record]):
 
 @pytest.mark.parametrize("name", sorted(BUILT_IN))
 def test_failed_child_part_written_here(
-    name: str, mixed_records: list[Record], tmp_path: Path, fork_small_lists: None, monkeypatch: pytest.MonkeyPatch
+    name: str, mixed_records: list[Record], tmp_path: Path, fork_small_lists: None, child_writer_fails: None
 ):
-    parent = os.getpid()
-    real_entries = parts._encoded_entries
-
-    def fail_in_child(*arguments: object) -> bytes:
-        if os.getpid() != parent:
-            raise RuntimeError("the child fails")
-        return real_entries(*arguments)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(parts, "_encoded_entries", fail_in_child)
     options = ExportOptions(source_name="papers.md", bib_encoding="latex")
     expected_bytes, expected_diagnostics = _one_process(name, mixed_records, options)
     written, diagnostics = _two_processes_to_file(name, mixed_records, options, tmp_path / "out")

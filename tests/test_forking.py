@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import no_children_left
 from paperbib import forking
 
 pytestmark = pytest.mark.skipif(not forking.can_fork(), reason="forking a child needs Linux and two cores")
@@ -172,14 +173,6 @@ def test_start_no_child_when_cores_busy(monkeypatch: pytest.MonkeyPatch) -> None
     assert forking.start(lambda: b"x") is None
 
 
-def _no_children_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
-
-
 def test_follow_response_from_child_state() -> None:
     state: dict[str, bytes] = {}
 
@@ -196,7 +189,7 @@ def test_follow_response_from_child_state() -> None:
     assert response.startswith(b"in the child xxx")
     assert len(response) == len(b"in the child ") + (3 << 20)
     assert state == {}
-    assert _no_children_left()
+    assert no_children_left()
 
 
 def test_follow_not_asked_then_cancelled() -> None:
@@ -204,7 +197,7 @@ def test_follow_not_asked_then_cancelled() -> None:
     assert call is not None
     assert call.result() == b"first"
     call.cancel()
-    assert _no_children_left()
+    assert no_children_left()
     assert call.result() is None
 
 
@@ -216,7 +209,7 @@ def test_ask_before_first_result_refused() -> None:
             call.ask(b"too early")
     finally:
         call.cancel()
-    assert _no_children_left()
+    assert no_children_left()
 
 
 def test_call_without_follow_takes_no_request() -> None:
@@ -236,7 +229,7 @@ def test_failing_follow_gives_none() -> None:
     assert call.result() == b"first"
     call.ask(b"request")
     assert call.result() is None
-    assert _no_children_left()
+    assert no_children_left()
 
 
 def test_ask_a_child_that_is_gone() -> None:
@@ -246,7 +239,7 @@ def test_ask_a_child_that_is_gone() -> None:
     os.kill(call.pid, signal.SIGKILL)
     call.ask(b"x" * (1 << 20))  # larger than a pipe buffer: the write fails once the child is gone
     assert call.result() is None
-    assert _no_children_left()
+    assert no_children_left()
 
 
 def test_ask_does_not_wait_for_busy_child() -> None:
@@ -270,7 +263,7 @@ def test_ask_does_not_wait_for_busy_child() -> None:
         os.close(go_reader)
         os.close(go_writer)
     assert threading.active_count() == 1
-    assert _no_children_left()
+    assert no_children_left()
 
 
 def test_message_in_parts_arrives_whole() -> None:
