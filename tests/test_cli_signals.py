@@ -75,3 +75,33 @@ def test_export_with_sigchld_ignored(tmp_path) -> None:
         outputs.append(output.read_text(encoding="utf-8").split("\n", 1)[1])
     assert outputs[0] == outputs[1]
     assert outputs[0].count("\n@") > 4900
+
+
+@pytest.mark.parametrize("unbuffered", [True, False], ids=["unbuffered", "buffered"])
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_signal_ends_export_blocked_on_full_stdout(name: str, unbuffered: bool, tmp_path) -> None:
+    """A reader that stops reading does not hold a terminated export: the unwritten text is dropped."""
+    import os
+    import time
+
+    from test_export_parts import _generate
+
+    papers = tmp_path / "papers.md"
+    papers.write_text(_generate(3000, seed=5), encoding="utf-8")
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "paperbib", "export", "-q", str(papers)],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1" if unbuffered else ""},
+    )
+    os.close(write_end)
+    try:
+        # The BibTeX of 3,000 papers is far more than a pipe holds, so the export is blocked by then.
+        time.sleep(2)
+        process.send_signal(getattr(signal, name))
+        assert process.wait(timeout=30) == 128 + getattr(signal, name)
+    finally:
+        process.kill()
+        os.close(read_end)
+    assert "Traceback" not in process.stderr.read().decode()

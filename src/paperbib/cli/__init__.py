@@ -60,6 +60,11 @@ def _exit_on_termination() -> None:
         return  # signal handlers can be set only in the main thread
 
     def leave(number: int, frame: object) -> None:
+        # The text not yet written goes nowhere: a reader that stopped reading would otherwise hold
+        # the run in the flushes on the way out.
+        from paperbib.cli.common import silence
+
+        silence(sys.stdout)
         raise SystemExit(128 + number)
 
     for name in ("SIGTERM", "SIGHUP"):

@@ -72,6 +72,10 @@ class _StdoutBytes(io.RawIOBase):
         return size
 
 
+# Bytes written to stdout in one call: the capacity of a Linux pipe.
+_WRITE_CHUNK = 1 << 16
+
+
 def _write_all(target: BinaryIO, view: memoryview) -> None:
     """Write every byte of ``view`` to ``target`` and flush it; raise OSError when it takes no more.
 
@@ -82,7 +86,9 @@ def _write_all(target: BinaryIO, view: memoryview) -> None:
     """
     while view:
         try:
-            written = target.write(view)
+            # A pipe's worth at a time: a write blocked on a full pipe that a signal interrupts after
+            # some bytes returns without running the signal's handler, which this loop then runs.
+            written = target.write(view[:_WRITE_CHUNK])
         except BlockingIOError as error:
             written = error.characters_written or None
         if written is None:
@@ -131,7 +137,7 @@ def guarded_stdout() -> Iterator[None]:
         finally:
             guarded.flush()
     except StdoutError as failure:
-        _silence(original)
+        silence(original)
         if failure.error.errno == errno.EPIPE:
             sys.exit(BROKEN_PIPE_STATUS)
         reason = "stdout is closed" if failure.error.errno == errno.EBADF else failure.error.strerror
@@ -141,7 +147,7 @@ def guarded_stdout() -> Iterator[None]:
         sys.stdout = original
 
 
-def _silence(stream: TextIO | None) -> None:
+def silence(stream: TextIO | None) -> None:
     """Point the file descriptor of ``stream`` at /dev/null, so that Python's flush at exit writes nowhere."""
     if stream is None:
         return
