@@ -252,8 +252,8 @@ def reported_errors() -> Iterator[None]:
     except PaperbibError as error:
         raise click.ClickException(str(error)) from None
     except MemoryError:
-        # Raised when a limit (ulimit -v, a container) or the machine runs out; the frames that held the
-        # data are gone by now, so the message can be built.
+        # Raised when a limit (ulimit -v, a container) or the machine runs out. The frames that held the
+        # data are gone by now, so there is memory for the message.
         raise click.ClickException(
             "out of memory: this list needs more memory than the process may use; raise the limit "
             "(ulimit -v), or run on one core with taskset -c 0, which needs less"
