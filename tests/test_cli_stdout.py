@@ -141,7 +141,7 @@ def limit_file_size() -> None:
 
 @pytest.mark.parametrize("unbuffered", [True, False], ids=["unbuffered", "buffered"])
 @pytest.mark.parametrize("command", [["export"], ["export", "--to", "csl-json"], ["format", "--style", "apa"]])
-def test_file_size_limit_on_stdout_is_an_error(command: list[str], unbuffered: bool, long_list: str, tmp_path):
+def test_stdout_file_size_limit_reported(command: list[str], unbuffered: bool, long_list: str, tmp_path):
     """A write cut short by the file size limit is reported, also when stdout is unbuffered (python -u)."""
     with open(tmp_path / "out", "wb") as out:
         result = run_forced([*command, long_list], stdout=out, unbuffered=unbuffered, preexec_fn=limit_file_size)
@@ -186,9 +186,9 @@ class _ShortWrites:
         self.calls += 1
         if self.calls % 3 == 0:
             return None
-        taken = bytes(view[:5])
-        self.data += taken
-        return len(taken)
+        accepted = bytes(view[:5])
+        self.data += accepted
+        return len(accepted)
 
     def flush(self) -> None:
         pass

@@ -249,8 +249,8 @@ def test_ask_does_not_wait_for_busy_child() -> None:
     def busy() -> Callable[[bytes], bytes]:
         # Stands for work ahead that lasts until this process has returned from ask, or 10 s.
         ready, _, _ = select.select([go_reader], [], [], 10)
-        went = b"went" if ready else b"timed out"
-        return lambda request: went + b" " + str(len(request)).encode()
+        outcome = b"went" if ready else b"timed out"
+        return lambda request: outcome + b" " + str(len(request)).encode()
 
     call = forking.start(lambda: b"first", follow=busy)
     assert call is not None

@@ -201,9 +201,10 @@ def start(
         logger.debug("cannot fork: %s", error)
         return None
     if pid == 0:  # the child
-        # NOTE: a child outlives a parent killed with SIGKILL until its next write to the pipe fails,
-        # up to a few seconds, and keeps the parent's stdout open until then. prctl(PR_SET_PDEATHSIG)
-        # would end it at once, but loading ctypes for it took about 18 ms of the child's time.
+        # NOTE: a child outlives a parent killed with SIGKILL until its next write to the pipe fails, or,
+        # with ``follow``, until ``follow`` returns and the request pipe is found closed: up to a few
+        # seconds, with the parent's stdout open. prctl(PR_SET_PDEATHSIG) would end it at once, but
+        # loading ctypes for it took about 18 ms of the child's time.
         status = _FAILED
         try:
             os.close(reader)

@@ -86,8 +86,8 @@ def _write_all(target: BinaryIO, view: memoryview) -> None:
     """
     while view:
         try:
-            # A pipe's worth at a time: a write blocked on a full pipe that a signal interrupts after
-            # some bytes returns without running the signal's handler, which this loop then runs.
+            # A pipe's worth at a time, so that this Python loop, where a signal handler can run, gets
+            # control back between the writes to a full pipe.
             written = target.write(view[:_WRITE_CHUNK])
         except BlockingIOError as error:
             written = error.characters_written or None
