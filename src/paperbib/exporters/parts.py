@@ -181,15 +181,7 @@ def _write_with_helper(
     except BaseException:
         helper.close()
         raise
-    message = helper.response()
-    if message is None:
-        # forking logs the child's exit status; an ExportError of the helper's part is raised here.
-        logger.debug("writing records %d to %d in this process", start, len(records))
-        diagnostics += parted.write_entries(records, start, len(records), options, out)
-    else:
-        child_diagnostics, text = _decode(message)
-        diagnostics += child_diagnostics
-        _write_utf8(out, text)
+    diagnostics += _child_part(parted, records, start, len(records), options, out, helper.response())
     parted.write_tail(records, options, out)
     return diagnostics
 
@@ -217,15 +209,29 @@ def _write_round(
     except BaseException:
         call.cancel()
         raise
-    message = call.result()
+    diagnostics += _child_part(exporter, records, middle, stop, options, out, call.result())
+    return diagnostics
+
+
+def _child_part(
+    exporter: PartedExporter,
+    records: Sequence[Record],
+    start: int,
+    stop: int,
+    options: ExportOptions,
+    out: TextOutput,
+    message: bytearray | None,
+) -> list[Diagnostic]:
+    """Write the text of ``records[start:stop]`` that a child sent in ``message``; without one, write it here.
+
+    Return the diagnostics of those records.
+    """
     if message is None:
-        # forking logs the child's exit status; an ExportError of the second half is raised here.
-        logger.debug("writing records %d to %d in this process", middle, stop)
-        diagnostics += exporter.write_entries(records, middle, stop, options, out)
-    else:
-        child_diagnostics, text = _decode(message)
-        diagnostics += child_diagnostics
-        _write_utf8(out, text)
+        # forking logs the child's exit status; an ExportError of the child's part is raised here.
+        logger.debug("writing records %d to %d in this process", start, stop)
+        return exporter.write_entries(records, start, stop, options, out)
+    diagnostics, text = _decode(message)
+    _write_utf8(out, text)
     return diagnostics
 
 
